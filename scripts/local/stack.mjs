@@ -1,0 +1,80 @@
+// The local stack behind `npm run dev` and `npm run bench`: embedded Postgres (migrated), the Neon
+// WebSocket bridge, and `wrangler dev` with Durable Objects and Queues simulated.
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { startLocalPostgres } from './postgres.mjs';
+import { startWsBridge } from './ws-bridge.mjs';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export function readDevVars() {
+  const file = `${ROOT}/.dev.vars`;
+  if (!existsSync(file)) copyFileSync(`${ROOT}/.dev.vars.example`, file);
+  const vars = {};
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const m = /^\s*([A-Z0-9_]+)\s*=\s*(.*)\s*$/.exec(line);
+    if (m) vars[m[1]] = m[2].replace(/^"(.*)"$/, '$1');
+  }
+  return vars;
+}
+
+/** Waits until `url` answers, or throws after `timeoutMs`. */
+export async function waitForHttp(url, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not come up within ${timeoutMs} ms`);
+}
+
+/**
+ * Starts everything. `vars` override .dev.vars for this run (the benchmark raises the rate limits).
+ * Returns the API origin and a stop() that tears it all down.
+ */
+export async function startStack({ port = 8787, dataDir = `${ROOT}/.data`, vars = {}, log = console.log, quiet = false } = {}) {
+  const devVars = readDevVars();
+  const db = new URL(devVars.DATABASE_URL);
+  const pg = await startLocalPostgres({ dataDir: `${dataDir}/postgres`, port: Number(db.port), database: db.pathname.slice(1) });
+  log(`postgres  ${pg.url.replace(/:[^:@/]+@/, ':***@')}  (data in ${dataDir}/postgres, migrations applied)`);
+  const bridgePort = Number(devVars.NEON_WS_PROXY.split(':')[1]);
+  const bridge = await startWsBridge({ port: bridgePort });
+  log(`bridge    ws://${bridge.url} → postgres (the Neon driver's WebSocket, loopback only)`);
+
+  const args = ['dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', `${dataDir}/wrangler`, '--show-interactive-dev-session=false'];
+  for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`);
+  const wrangler = spawn(`${ROOT}/node_modules/.bin/wrangler`, args, {
+    cwd: ROOT,
+    stdio: quiet ? ['ignore', 'ignore', 'pipe'] : 'inherit',
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: process.env.CI ?? '' },
+  });
+  let stderr = '';
+  wrangler.stderr?.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    wrangler.kill('SIGTERM');
+    await new Promise((r) => (wrangler.exitCode !== null ? r() : wrangler.once('exit', r)));
+    await bridge.stop();
+    await pg.stop();
+  };
+  const origin = `http://127.0.0.1:${port}`;
+  try {
+    await Promise.race([
+      waitForHttp(`${origin}/healthz`),
+      new Promise((_, reject) => wrangler.once('exit', (code) => reject(new Error(`wrangler dev exited (${code}): ${stderr}`)))),
+    ]);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { origin, stop };
+}

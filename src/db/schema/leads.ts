@@ -1,0 +1,66 @@
+import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+
+/** Consent per purpose as last stated by the person; a purpose never asked about is absent (= refused). */
+export interface Consent {
+  marketing?: boolean;
+  analytics?: boolean;
+  sms?: boolean;
+}
+
+export interface Touch {
+  source: string;
+  utm?: Record<string, string>;
+  referrer?: string;
+  landing_page?: string;
+  at: string;
+}
+
+/** One row per person, keyed by normalized email. */
+export const leads = pgTable(
+  'leads',
+  {
+    id: uuid('id').primaryKey(),
+    email: text('email').notNull(),
+    emailNormalized: text('email_normalized').notNull(),
+    name: text('name'),
+    company: text('company'),
+    companyDomain: text('company_domain'),
+    phone: text('phone'),
+    status: text('status').notNull().default('new'),
+    firstSource: text('first_source').notNull(),
+    firstTouch: jsonb('first_touch').$type<Touch>().notNull(),
+    lastTouch: jsonb('last_touch').$type<Touch>().notNull(),
+    consent: jsonb('consent').$type<Consent>().notNull(),
+    /** Occurrence time of the newest event applied; older events arriving late do not overwrite contact data. */
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('leads_email_normalized_key').on(t.emailNormalized),
+    index('leads_first_source_idx').on(t.firstSource, t.id),
+    index('leads_created_at_idx').on(t.createdAt),
+  ],
+);
+
+/** Append-only history: every submission, status change, calculation, download, booking, webhook. */
+export const leadEvents = pgTable(
+  'lead_events',
+  {
+    /** The event's UUIDv7, assigned at the edge: the idempotency key of the whole pipeline. */
+    id: uuid('id').primaryKey(),
+    leadId: uuid('lead_id')
+      .notNull()
+      .references(() => leads.id, { onDelete: 'cascade' }),
+    type: text('type').notNull(),
+    source: text('source'),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
+    requestId: text('request_id'),
+  },
+  (t) => [index('lead_events_lead_id_idx').on(t.leadId, t.occurredAt)],
+);
+
+export type Lead = typeof leads.$inferSelect;
+export type LeadEvent = typeof leadEvents.$inferSelect;

@@ -1,0 +1,51 @@
+import { DurableObject } from 'cloudflare:workers';
+
+export interface LimitDecision {
+  allowed: boolean;
+  /** Attempts left in the window after this one. */
+  remaining: number;
+  /** Seconds until the next attempt would be allowed (0 when allowed). */
+  retryAfterSeconds: number;
+}
+
+/**
+ * One instance per key (a normalized email, a client network, …). Requests to one instance run one at
+ * a time, so the sliding-window count is exact under any concurrency. The window lives in the object's
+ * SQLite storage and is erased by an alarm once it has gone quiet.
+ */
+export class RateLimiter extends DurableObject<Env> {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS hits (at INTEGER NOT NULL)');
+  }
+
+  /** Counts one attempt if under `limit` within the last `windowSeconds`. */
+  async take(limit: number, windowSeconds: number, now = Date.now()): Promise<LimitDecision> {
+    const windowMs = windowSeconds * 1000;
+    const sql = this.ctx.storage.sql;
+    sql.exec('DELETE FROM hits WHERE at <= ?', now - windowMs);
+    const row = sql.exec<{ n: number; oldest: number | null }>('SELECT COUNT(*) AS n, MIN(at) AS oldest FROM hits').one();
+    if (row.n >= limit) {
+      const retryAfterMs = (row.oldest ?? now) + windowMs - now;
+      return { allowed: false, remaining: 0, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) };
+    }
+    sql.exec('INSERT INTO hits (at) VALUES (?)', now);
+    await this.ctx.storage.setAlarm(now + windowMs + 1000);
+    return { allowed: true, remaining: limit - row.n - 1, retryAfterSeconds: 0 };
+  }
+
+  /** How many attempts are counted in the window (for tests and the admin view). */
+  async count(windowSeconds: number, now = Date.now()): Promise<number> {
+    return this.ctx.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM hits WHERE at > ?', now - windowSeconds * 1000).one().n;
+  }
+
+  override async alarm(): Promise<void> {
+    // The alarm is pushed forward by every hit, so when it fires the window is empty: drop everything.
+    await this.ctx.storage.deleteAll();
+  }
+}
+
+/** Takes one attempt from the limiter named `key`. */
+export function takeLimit(ns: DurableObjectNamespace<RateLimiter>, key: string, limit: number, windowSeconds: number) {
+  return ns.get(ns.idFromName(key)).take(limit, windowSeconds);
+}

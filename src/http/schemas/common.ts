@@ -1,0 +1,116 @@
+import { z } from '@hono/zod-openapi';
+
+/** Free text a person typed: no markup, no control characters. We store text, never HTML. */
+const MARKUP = /<\s*\/?\s*[a-z!?]/i;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+export const plainText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `must be at most ${max} characters`)
+    .refine((s) => !MARKUP.test(s), 'must not contain HTML or markup')
+    .refine((s) => !CONTROL.test(s), 'must not contain control characters');
+
+export const EmailSchema = z
+  .string()
+  .trim()
+  .max(254)
+  .pipe(z.email('must be a valid email address'))
+  .openapi({ description: 'Work email address of the person.', example: 'jane.doe@acme.com' });
+
+export const PhoneSchema = z
+  .string()
+  .regex(/^\+[1-9]\d{6,14}$/, 'must be in E.164 format, e.g. +14155550123')
+  .openapi({ description: 'Phone number in E.164 format.', example: '+14155550123' });
+
+export const DomainSchema = z
+  .string()
+  .trim()
+  .max(253)
+  .regex(/^(https?:\/\/)?(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)+\.?(\/.*)?$/i, 'must be a domain such as acme.com')
+  .openapi({ description: 'Company web domain. Derived from a business email when absent.', example: 'acme.com' });
+
+export const UrlSchema = z.string().max(2048).pipe(z.url({ protocol: /^https?$/ }));
+
+export const ConsentSchema = z
+  .strictObject({
+    marketing: z.boolean().optional().openapi({ description: 'May we send marketing email?', example: true }),
+    analytics: z.boolean().optional().openapi({ description: 'May we share the visit with analytics tools?', example: true }),
+    sms: z.boolean().optional().openapi({ description: 'May we text the phone number?', example: false }),
+  })
+  .openapi('Consent', { description: 'Consent per purpose, as the form asked it. A purpose left out keeps its earlier state (refused if never given); `false` withdraws it.' });
+
+export const UtmSchema = z
+  .strictObject({
+    source: plainText(200).optional().openapi({ example: 'google' }),
+    medium: plainText(200).optional().openapi({ example: 'cpc' }),
+    campaign: plainText(200).optional().openapi({ example: 'q4-launch' }),
+    term: plainText(200).optional().openapi({ example: 'lead management' }),
+    content: plainText(200).optional().openapi({ example: 'hero-cta' }),
+  })
+  .openapi('Utm', { description: 'UTM parameters of the visit.' });
+
+export const TurnstileTokenSchema = z
+  .string()
+  .min(1, 'is required')
+  .max(2048)
+  .openapi({ description: 'The Cloudflare Turnstile token produced by the widget on the form.', example: 'XXXX.DUMMY.TOKEN.XXXX' });
+
+/** The honeypot: a hidden input real visitors leave empty. */
+export const HoneypotSchema = z
+  .string()
+  .max(2048)
+  .optional()
+  .openapi({ description: 'Honeypot. Leave empty; a filled value marks the submission as spam (answered 202, stored nowhere).', example: '' });
+
+export const AcceptedSchema = z
+  .object({ id: z.uuid().openapi({ description: 'Id of the accepted event (UUIDv7).', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }) })
+  .openapi('Accepted');
+
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ example: 'https://leadgate.dev/problems/validation-failed' }),
+    title: z.string().openapi({ example: 'Some fields are invalid' }),
+    status: z.number().int().openapi({ example: 422 }),
+    code: z.string().openapi({ description: 'Stable machine-readable error code.', example: 'validation_failed' }),
+    detail: z.string().optional().openapi({ example: 'email: must be a valid email address' }),
+    instance: z.string().openapi({ example: '/api/v1/leads' }),
+    request_id: z.string().openapi({ description: 'Quote this when reporting a problem.', example: '5b7c0e4e-0d7a-4c43-9f7e-3d1c8a9b2f10' }),
+    errors: z
+      .array(z.object({ field: z.string().openapi({ example: 'email' }), code: z.string().openapi({ example: 'invalid_format' }), message: z.string().openapi({ example: 'must be a valid email address' }) }))
+      .optional()
+      .openapi({ description: 'One entry per invalid field.' }),
+  })
+  .openapi('Problem', { description: 'RFC 9457 problem details.' });
+
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
+
+/** The error responses every public write endpoint documents. */
+export const publicWriteErrors = {
+  400: problem('Malformed JSON.'),
+  403: problem('The captcha check failed.'),
+  409: problem('A request with the same Idempotency-Key is still in progress.'),
+  413: problem('The body is larger than the limit.'),
+  415: problem('The body is not application/json.'),
+  422: problem('Invalid fields (see `errors`), or an Idempotency-Key reused with a different body.'),
+  429: problem('Too many submissions for this email or from this network. See Retry-After.'),
+  503: problem('The captcha service could not be reached; nothing was stored. Retry.'),
+} as const;
+
+export const adminErrors = {
+  401: problem('Missing or invalid API key.'),
+  404: problem('Not found.'),
+  422: problem('Invalid parameters.'),
+} as const;
+
+export const IdempotencyKeyHeader = z.object({
+  'idempotency-key': z
+    .string()
+    .min(8)
+    .max(255)
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII')
+    .optional()
+    .openapi({ description: 'Retry-safe key: a retried request with the same key gets the original answer and creates nothing new (kept 24 h).', example: 'b3f1c1f6-6f5e-4a53-9d1e-3d9b1f1b2a77' }),
+});

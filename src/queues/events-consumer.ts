@@ -1,0 +1,73 @@
+import { loadConfig } from '../config';
+import { openDatabase, type Transaction } from '../db/client';
+import { logger } from '../logger';
+import { applyLeadSubmitted } from '../services/apply-lead-submitted';
+import { AlreadyApplied } from '../services/record-lead-event';
+import { EventEnvelopeSchema, type EventMessage, type EventType } from './event-messages';
+
+/** How each event type is written to Postgres. Each runs inside the batch transaction, in its own savepoint. */
+type Applier = (tx: Transaction, event: any) => Promise<void>;
+const APPLIERS: Record<EventType, Applier> = {
+  'lead.submitted': applyLeadSubmitted,
+};
+
+/** Exponential backoff for a message whose write failed: 5 s, 10 s, 20 s … capped at 5 minutes. */
+export function retryDelaySeconds(attempts: number): number {
+  return Math.min(300, 5 * 2 ** Math.max(0, attempts - 1));
+}
+
+/**
+ * The "events" queue consumer: one transaction per batch, one savepoint per message. A message that
+ * fails rolls back only its savepoint and is retried alone; the rest commit. Messages are acknowledged
+ * only after the commit, so a crash before it means redelivery — harmless, because every write is
+ * idempotent on the event id.
+ */
+export async function consumeEvents(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): Promise<void> {
+  const config = loadConfig(env);
+  const work: { msg: Message<unknown>; event: EventMessage; apply: Applier }[] = [];
+  for (const msg of batch.messages) {
+    const parsed = EventEnvelopeSchema.safeParse(msg.body);
+    const apply = parsed.success ? APPLIERS[parsed.data.type as EventType] : undefined;
+    if (!parsed.success || !apply) {
+      // Nothing can ever apply it: retrying would only delay the rest. Logged for an operator.
+      logger.error('events.unreadable_message', { message_id: msg.id, type: parsed.success ? parsed.data.type : undefined });
+      msg.ack();
+      continue;
+    }
+    work.push({ msg, event: parsed.data as unknown as EventMessage, apply });
+  }
+  if (work.length === 0) return;
+
+  const { db, close } = openDatabase(config);
+  try {
+    const failed = await db.transaction(async (tx) => {
+      const failures = new Set<Message<unknown>>();
+      for (const { msg, event, apply } of work) {
+        try {
+          await tx.transaction((savepoint) => apply(savepoint, event));
+        } catch (err) {
+          if (err instanceof AlreadyApplied) continue; // redelivery: already in Postgres, just ack
+          failures.add(msg);
+          logger.error('events.apply_failed', { event_id: event.id, type: event.type, attempts: msg.attempts, error: describe(err) });
+        }
+      }
+      return failures;
+    });
+    for (const { msg } of work) {
+      if (failed.has(msg)) msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
+      else msg.ack();
+    }
+    logger.info('events.batch_written', { size: work.length, failed: failed.size });
+  } catch (err) {
+    // The transaction itself failed (database unreachable, commit refused): nothing was written.
+    logger.error('events.batch_failed', { size: work.length, error: describe(err) });
+    for (const { msg } of work) msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
+  } finally {
+    ctx.waitUntil(close());
+  }
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`.slice(0, 500);
+  return String(err).slice(0, 500);
+}

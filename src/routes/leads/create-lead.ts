@@ -1,0 +1,35 @@
+import { createRoute } from '@hono/zod-openapi';
+import { idempotent } from '../../http/idempotency';
+import { AcceptedSchema, IdempotencyKeyHeader, publicWriteErrors } from '../../http/schemas/common';
+import { LeadSubmissionSchema } from '../../http/schemas/lead-submission';
+import { createRouter } from '../../http/router';
+import { clientIp, serviceContext } from '../../http/service-context';
+import { captureLead } from '../../services/capture-lead';
+
+export const createLeadRoute = createRoute({
+  method: 'post',
+  path: '/leads',
+  tags: ['Leads'],
+  summary: 'Capture a lead from any form',
+  description:
+    'Validates the submission, checks the honeypot, Turnstile (action `lead`) and the per-email and per-network limits, ' +
+    'then queues it durably and answers 202 with the event id. The lead appears in Postgres within seconds; ' +
+    'notifications and CRM sync follow in the background. A filled honeypot gets the same 202 and is stored nowhere.',
+  request: {
+    headers: IdempotencyKeyHeader,
+    body: { required: true, content: { 'application/json': { schema: LeadSubmissionSchema } } },
+  },
+  responses: {
+    202: { description: 'Accepted: the submission is durable.', content: { 'application/json': { schema: AcceptedSchema } } },
+    ...publicWriteErrors,
+  },
+});
+
+export const createLead = createRouter().openapi(createLeadRoute, async (c) => {
+  const submission = c.req.valid('json');
+  const { turnstile_token, ...fingerprint } = submission;
+  return idempotent(c, 'leads', fingerprint, async () => {
+    const { id } = await captureLead({ ctx: serviceContext(c), input: { submission, clientIp: clientIp(c) } });
+    return { status: 202, body: { id } };
+  }) as never;
+});

@@ -1,0 +1,33 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { withDatabase } from '../../http/database';
+import { adminAuth } from '../../http/middleware/admin-auth';
+import { ApiError } from '../../http/errors';
+import { adminErrors } from '../../http/schemas/common';
+import { createRouter } from '../../http/router';
+import { getLeadWithHistory } from '../../services/read-leads';
+import { LeadEventViewSchema, LeadViewSchema, leadEventView, leadView } from './lead-view';
+
+const LeadDetailSchema = LeadViewSchema.extend({
+  events: z.array(LeadEventViewSchema).openapi({ description: 'The lead\'s history, oldest first.' }),
+}).openapi('LeadDetail');
+
+export const getLeadRoute = createRoute({
+  method: 'get',
+  path: '/leads/{id}',
+  tags: ['Leads (admin)'],
+  summary: 'A lead with its history',
+  security: [{ AdminKey: [] }],
+  middleware: [adminAuth()] as const,
+  request: { params: z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, description: 'Lead id.', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }) }) },
+  responses: {
+    200: { description: 'The lead.', content: { 'application/json': { schema: LeadDetailSchema } } },
+    ...adminErrors,
+  },
+});
+
+export const getLead = createRouter().openapi(getLeadRoute, async (c) => {
+  const { id } = c.req.valid('param');
+  const found = await withDatabase(c, (db) => getLeadWithHistory(db, id));
+  if (!found) throw new ApiError('not_found', { detail: 'No lead with this id.' });
+  return c.json({ ...leadView(found.lead), events: found.events.map(leadEventView) }, 200);
+});

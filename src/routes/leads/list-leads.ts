@@ -1,0 +1,60 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { withDatabase } from '../../http/database';
+import { adminAuth } from '../../http/middleware/admin-auth';
+import { ApiError } from '../../http/errors';
+import { adminErrors } from '../../http/schemas/common';
+import { LEAD_SOURCES } from '../../http/schemas/lead-submission';
+import { createRouter } from '../../http/router';
+import { listLeads } from '../../services/read-leads';
+import { LeadViewSchema, leadView } from './lead-view';
+
+const encodeCursor = (id: string) => btoa(id).replaceAll('=', '');
+function decodeCursor(cursor: string): string {
+  try {
+    const id = atob(cursor);
+    if (z.uuid().safeParse(id).success) return id;
+  } catch {
+    // fall through
+  }
+  throw new ApiError('validation_failed', { detail: 'cursor: is not a cursor this API returned', fieldErrors: [{ field: 'cursor', code: 'invalid', message: 'is not a cursor this API returned' }] });
+}
+
+const QuerySchema = z.object({
+  email: z.string().max(254).optional().openapi({ description: 'Exact email (normalized before matching).', example: 'jane.doe@acme.com' }),
+  source: z.enum(LEAD_SOURCES).optional().openapi({ description: 'Form of the first touch.', example: 'pricing' }),
+  since: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Only leads first seen at or after this instant.', example: '2026-11-01T00:00:00Z' }),
+  cursor: z.string().max(200).optional().openapi({ description: 'The `next_cursor` of the previous page.', example: 'MDE5MzZmMGUtOGMyYS03YjNlLTlkNGYtNWE2YjdjOGQ5ZTBm' }),
+  limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ description: 'Page size (1–200).', example: 50 }),
+});
+
+export const listLeadsRoute = createRoute({
+  method: 'get',
+  path: '/leads',
+  tags: ['Leads (admin)'],
+  summary: 'Search leads, newest first',
+  security: [{ AdminKey: [] }],
+  middleware: [adminAuth()] as const,
+  request: { query: QuerySchema },
+  responses: {
+    200: {
+      description: 'A page of leads.',
+      content: {
+        'application/json': {
+          schema: z.object({
+            items: z.array(LeadViewSchema).openapi({ description: 'Leads on this page.' }),
+            next_cursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last page.', example: null }),
+          }).openapi('LeadPage'),
+        },
+      },
+    },
+    ...adminErrors,
+  },
+});
+
+export const listLeadsHandler = createRouter().openapi(listLeadsRoute, async (c) => {
+  const q = c.req.valid('query');
+  const page = await withDatabase(c, (db) =>
+    listLeads(db, { email: q.email, source: q.source, since: q.since ? new Date(q.since) : undefined, after: q.cursor ? decodeCursor(q.cursor) : undefined, limit: q.limit }),
+  );
+  return c.json({ items: page.items.map(leadView), next_cursor: page.next ? encodeCursor(page.next) : null }, 200);
+});

@@ -1,0 +1,71 @@
+import { takeLimit, type LimitDecision } from '../durable-objects/rate-limiter';
+import { ApiError } from '../http/errors';
+import { captchaVerifier } from '../integrations/captcha';
+import { emailDomain, logger } from '../logger';
+import type { ServiceContext } from './context';
+
+export interface AdmissionInput {
+  emailNormalized?: string;
+  clientIp: string;
+  turnstileToken: string;
+  /** The Turnstile widget action this form uses. */
+  action: string;
+  /** Used as siteverify's idempotency key. */
+  eventId: string;
+}
+
+/** IPv6 clients own a /64: limit the network, not one of its 2^64 addresses. */
+export function clientNetwork(ip: string): string {
+  if (!ip.includes(':')) return ip;
+  const groups = ip.split('::')[0]!.split(':');
+  return `${groups.slice(0, 4).join(':')}::/64`;
+}
+
+/**
+ * The gate in front of every public write: Turnstile, the per-email limit and the per-network limit,
+ * asked concurrently. Limits are counted even when the captcha fails, so guessing costs attempts.
+ */
+export async function admitSubmission({ ctx, input }: { ctx: ServiceContext; input: AdmissionInput }): Promise<void> {
+  const { config, env } = ctx;
+  const [captcha, byEmail, byIp] = await Promise.all([
+    captchaVerifier(config).verify({
+      token: input.turnstileToken,
+      remoteIp: input.clientIp,
+      idempotencyKey: input.eventId,
+      expectedAction: input.action,
+    }),
+    input.emailNormalized
+      ? takeLimit(env.RATE_LIMITER, `email:${input.emailNormalized}`, config.LEAD_LIMIT_PER_EMAIL, config.LEAD_LIMIT_EMAIL_WINDOW_SECONDS)
+      : Promise.resolve<LimitDecision | undefined>(undefined),
+    takeLimit(env.RATE_LIMITER, `ip:${clientNetwork(input.clientIp)}`, config.LEAD_LIMIT_PER_IP, config.LEAD_LIMIT_IP_WINDOW_SECONDS),
+  ]);
+
+  const refused = [byEmail, byIp].filter((d): d is LimitDecision => !!d && !d.allowed);
+  if (refused.length > 0) {
+    const retryAfter = Math.max(...refused.map((d) => d.retryAfterSeconds));
+    const which = byEmail && !byEmail.allowed ? 'this email address' : 'your network';
+    logger.warn('admission.rate_limited', { request_id: ctx.requestId, by: which === 'your network' ? 'ip' : 'email', email_domain: input.emailNormalized && emailDomain(input.emailNormalized) });
+    throw new ApiError('rate_limited', {
+      detail: `Too many submissions from ${which}. Please try again in ${formatWait(retryAfter)}.`,
+      headers: { 'retry-after': String(retryAfter) },
+    });
+  }
+
+  if (!captcha.ok) {
+    logger.warn('admission.captcha_refused', { request_id: ctx.requestId, reason: captcha.reason, error_codes: captcha.errorCodes });
+    if (captcha.reason === 'unavailable') {
+      throw new ApiError('captcha_unavailable', { headers: { 'retry-after': '5' } });
+    }
+    throw new ApiError('captcha_failed', {
+      detail:
+        captcha.reason === 'spent_or_expired'
+          ? 'The captcha token has expired or was already used. Please complete the captcha again.'
+          : 'We could not verify that you are human. Please complete the captcha again.',
+    });
+  }
+}
+
+function formatWait(seconds: number): string {
+  if (seconds < 90) return `${seconds} seconds`;
+  return `${Math.ceil(seconds / 60)} minutes`;
+}

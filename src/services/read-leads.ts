@@ -1,0 +1,37 @@
+import { and, asc, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
+import type { Queryable } from '../db/client';
+import { leadEvents, leads, type Lead, type LeadEvent } from '../db/schema';
+import { normalizeEmail } from '../domain/email';
+
+export async function getLeadWithHistory(db: Queryable, id: string): Promise<{ lead: Lead; events: LeadEvent[] } | null> {
+  const [lead] = await db.select().from(leads).where(eq(leads.id, id)).limit(1);
+  if (!lead) return null;
+  const events = await db.select().from(leadEvents).where(eq(leadEvents.leadId, id)).orderBy(asc(leadEvents.occurredAt), asc(leadEvents.id));
+  return { lead, events };
+}
+
+export interface LeadFilter {
+  email?: string;
+  source?: string;
+  since?: Date;
+  /** Id of the last lead of the previous page (ids are UUIDv7, so they sort by creation). */
+  after?: string;
+  limit: number;
+}
+
+/** Newest first, keyset-paginated. */
+export async function listLeads(db: Queryable, f: LeadFilter): Promise<{ items: Lead[]; next: string | null }> {
+  const where: SQL[] = [];
+  if (f.email) where.push(eq(leads.emailNormalized, normalizeEmail(f.email)));
+  if (f.source) where.push(eq(leads.firstSource, f.source));
+  if (f.since) where.push(gte(leads.createdAt, f.since));
+  if (f.after) where.push(lt(leads.id, f.after));
+  const rows = await db
+    .select()
+    .from(leads)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(leads.id))
+    .limit(f.limit + 1);
+  const items = rows.slice(0, f.limit);
+  return { items, next: rows.length > f.limit ? items[items.length - 1]!.id : null };
+}

@@ -1,0 +1,47 @@
+import { env, exports } from 'cloudflare:workers';
+import { loadConfig } from '../../src/config';
+import { openDatabase } from '../../src/db/client';
+
+export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+
+let seq = 0;
+/** A unique address per call, so tests never see each other's leads. */
+export function uniqueEmail(prefix = 'lead', domain = 'acme-test.com'): string {
+  return `${prefix}-${Date.now().toString(36)}-${(seq++).toString(36)}-${Math.random().toString(36).slice(2, 8)}@${domain}`;
+}
+/** A unique client IP per call (limits are per network). */
+export function uniqueIp(): string {
+  const n = Math.floor(Math.random() * 2 ** 24);
+  return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+}
+
+export function call(path: string, init: RequestInit = {}): Promise<Response> {
+  return exports.default.fetch(new Request(`https://api.example.com${path}`, init));
+}
+
+export function postJson(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return call(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'cf-connecting-ip': uniqueIp(), ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+export function adminGet(path: string): Promise<Response> {
+  return call(path, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+}
+
+export function database() {
+  return openDatabase(loadConfig(env));
+}
+
+/** Polls `fn` until it returns a truthy value (the queue consumer runs asynchronously). */
+export async function eventually<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
