@@ -3,10 +3,17 @@ import { openDatabase, type Transaction } from '../db/client';
 import { logger } from '../logger';
 import { applyLeadSubmitted } from '../services/apply-lead-submitted';
 import { AlreadyApplied } from '../services/record-lead-event';
+import { enqueueDeliveries, recordDeliveries } from '../fanout/record-deliveries';
+import type { DeliveryRequest } from '../fanout/types';
+import type { ApplyContext } from './apply-context';
 import { EventEnvelopeSchema, type EventMessage, type EventType } from './event-messages';
 
-/** How each event type is written to Postgres. Each runs inside the batch transaction, in its own savepoint. */
-type Applier = (tx: Transaction, event: any) => Promise<void>;
+/**
+ * How each event type is written to Postgres. Each runs inside the batch transaction, in its own
+ * savepoint, and returns what must be delivered because of it (emails, CRM upserts, webhooks…).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Applier = (tx: Transaction, event: any, ctx: ApplyContext) => Promise<DeliveryRequest[] | void>;
 const APPLIERS: Record<EventType, Applier> = {
   'lead.submitted': applyLeadSubmitted,
 };
@@ -39,25 +46,33 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env, ctx:
   if (work.length === 0) return;
 
   const { db, close } = openDatabase(config);
+  const applyCtx: ApplyContext = { env, config };
   try {
-    const failed = await db.transaction(async (tx) => {
+    const { failed, deliveryIds } = await db.transaction(async (tx) => {
       const failures = new Set<Message<unknown>>();
+      const ids: string[] = [];
       for (const { msg, event, apply } of work) {
         try {
-          await tx.transaction((savepoint) => apply(savepoint, event));
+          const created = await tx.transaction(async (savepoint) => {
+            const requests = (await apply(savepoint, event, applyCtx)) ?? [];
+            return recordDeliveries(savepoint, event.id, requests);
+          });
+          ids.push(...created);
         } catch (err) {
           if (err instanceof AlreadyApplied) continue; // redelivery: already in Postgres, just ack
           failures.add(msg);
           logger.error('events.apply_failed', { event_id: event.id, type: event.type, attempts: msg.attempts, error: describe(err) });
         }
       }
-      return failures;
+      return { failed: failures, deliveryIds: ids };
     });
     for (const { msg } of work) {
       if (failed.has(msg)) msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
       else msg.ack();
     }
-    logger.info('events.batch_written', { size: work.length, failed: failed.size });
+    logger.info('events.batch_written', { size: work.length, failed: failed.size, deliveries: deliveryIds.length });
+    // After the commit: a lost send here is recovered by the cron sweep, never by losing the delivery.
+    await enqueueDeliveries(db, env.DELIVERIES_QUEUE, deliveryIds);
   } catch (err) {
     // The transaction itself failed (database unreachable, commit refused): nothing was written.
     logger.error('events.batch_failed', { size: work.length, error: describe(err) });

@@ -1,2 +1,3 @@
 export * from './leads';
 export * from './tools';
+export * from './deliveries';

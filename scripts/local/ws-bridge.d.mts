@@ -1,0 +1,1 @@
+export declare function startWsBridge(opts: { port: number }): Promise<{ url: string; stop(): Promise<void> }>;

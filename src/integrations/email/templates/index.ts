@@ -1,0 +1,10 @@
+import type { EmailTemplate } from './types';
+
+/** Every email Leadgate sends, by name. Each template lives in its own file next to this one. */
+export const EMAIL_TEMPLATES: Record<string, EmailTemplate> = {};
+
+export function renderEmail(template: string, data: Record<string, unknown>) {
+  const render = EMAIL_TEMPLATES[template];
+  if (!render) throw new Error(`unknown email template "${template}"`);
+  return render(data);
+}
