@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ContentAssetsConfig } from './domain/content-assets';
 
 /**
  * Configuration is read from the Worker's env (vars in wrangler.toml, secrets from `wrangler secret put`,
@@ -38,6 +39,46 @@ const ConfigSchema = z
     LEAD_LIMIT_EMAIL_WINDOW_SECONDS: int(3600),
     LEAD_LIMIT_PER_IP: int(30),
     LEAD_LIMIT_IP_WINDOW_SECONDS: int(600),
+
+    // Fan-out (src/fanout). "capture" replaces every provider call with a record on /dev/outbox;
+    // LIVE_PROVIDERS lists providers that call out anyway (e.g. a local failing CRM in dev).
+    PROVIDER_MODE: z.enum(['live', 'capture']).default('live'),
+    LIVE_PROVIDERS: csv,
+    SALES_INBOX: z.string().email().default('sales@example.com'),
+    EMAIL_FROM: z.string().email().default('no-reply@example.com'),
+    EMAIL_FROM_NAME: z.string().default('Leadgate'),
+    EMAIL_PROVIDER: z.enum(['sendgrid', 'ses']).default('sendgrid'),
+    SENDGRID_API_KEY: z.string().optional(),
+    SENDGRID_API_URL: z.string().url().default('https://api.sendgrid.com'),
+    /** JSON object: Leadgate template name → SendGrid dynamic template id ("d-…"). Unlisted ones are sent rendered. */
+    SENDGRID_TEMPLATE_IDS: z.string().optional().transform((v, ctx) => parseJson<Record<string, string>>(v, ctx) ?? {}),
+    SES_REGION: z.string().default('us-east-1'),
+    SES_ACCESS_KEY_ID: z.string().optional(),
+    SES_SECRET_ACCESS_KEY: z.string().optional(),
+    SES_API_URL: z.string().url().optional(),
+    CRM_PROVIDERS: csv.pipe(z.array(z.enum(['hubspot', 'pipedrive']))),
+    HUBSPOT_ACCESS_TOKEN: z.string().optional(),
+    HUBSPOT_API_URL: z.string().url().default('https://api.hubapi.com'),
+    PIPEDRIVE_API_TOKEN: z.string().optional(),
+    PIPEDRIVE_API_URL: z.string().url().default('https://api.pipedrive.com'),
+    TWILIO_ACCOUNT_SID: z.string().optional(),
+    TWILIO_AUTH_TOKEN: z.string().optional(),
+    TWILIO_FROM: z.string().optional(),
+    TWILIO_API_URL: z.string().url().default('https://api.twilio.com'),
+    PRODUCT_WEBHOOK_URL: z.string().url().optional(),
+    PRODUCT_WEBHOOK_SECRET: z.string().startsWith('whsec_').optional(),
+    DELIVERY_MAX_ATTEMPTS: int(8),
+    DELIVERY_TIMEOUT_MS: int(10_000),
+    DELIVERY_BACKOFF_BASE_SECONDS: int(10),
+    DELIVERY_BACKOFF_MAX_SECONDS: int(3600),
+
+    /** ROI calculator: seconds a worker keeps the industry benchmarks before reading Postgres again. */
+    BENCHMARK_CACHE_TTL_SECONDS: int(60),
+    /** Gated downloads: HMAC-SHA256 key of the signed download links (a secret). */
+    DOWNLOAD_LINK_SECRET: z.string().min(32, 'DOWNLOAD_LINK_SECRET must be at least 32 characters'),
+    DOWNLOAD_LINK_TTL_SECONDS: int(7 * 24 * 3600),
+    /** JSON object: asset slug → { "title", "url" } (see src/domain/content-assets.ts). */
+    CONTENT_ASSETS: ContentAssetsConfig,
   })
   .superRefine((c, ctx) => {
     if (c.ENVIRONMENT !== 'production') return;
@@ -45,10 +86,21 @@ const ConfigSchema = z
     if (!c.TURNSTILE_ENABLED) ctx.addIssue({ code: 'custom', path: ['TURNSTILE_ENABLED'], message: 'cannot be false in production' });
     if (c.TURNSTILE_MODE !== 'cloudflare') ctx.addIssue({ code: 'custom', path: ['TURNSTILE_MODE'], message: 'must be "cloudflare" in production' });
     if (c.TURNSTILE_HOSTNAMES.length === 0) ctx.addIssue({ code: 'custom', path: ['TURNSTILE_HOSTNAMES'], message: 'must list the site hostnames in production' });
+    if (c.PROVIDER_MODE !== 'live') ctx.addIssue({ code: 'custom', path: ['PROVIDER_MODE'], message: 'must be "live" in production' });
     if (c.NEON_WS_PROXY) ctx.addIssue({ code: 'custom', path: ['NEON_WS_PROXY'], message: 'is for local development only' });
   });
 
 export type Config = z.infer<typeof ConfigSchema>;
+
+function parseJson<T>(value: string | undefined, ctx: z.RefinementCtx): T | undefined {
+  if (!value) return undefined;
+  try {
+    return JSON.parse(value) as T;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be valid JSON' });
+    return z.NEVER;
+  }
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -1,8 +1,13 @@
 import { createApp } from './app';
+import { loadConfig } from './config';
+import { openDatabase } from './db/client';
+import { sweepDeliveries } from './fanout/sweep';
+import { consumeDeadDeliveries, consumeDeliveries } from './queues/deliveries-consumer';
 import { consumeEvents } from './queues/events-consumer';
 
 export { RateLimiter } from './durable-objects/rate-limiter';
 export { IdempotencyStore } from './durable-objects/idempotency';
+export { DevOutbox } from './integrations/capture/dev-outbox';
 
 const app = createApp();
 
@@ -12,9 +17,21 @@ export default {
     switch (batch.queue) {
       case 'leadgate-events':
         return consumeEvents(batch, env, ctx);
+      case 'leadgate-deliveries':
+        return consumeDeliveries(batch, env, ctx);
+      case 'leadgate-deliveries-dlq':
+        return consumeDeadDeliveries(batch, env, ctx);
       default:
         console.error(JSON.stringify({ level: 'error', event: 'queue.unknown', queue: batch.queue }));
         batch.retryAll();
+    }
+  },
+  async scheduled(_controller, env, ctx) {
+    const { db, close } = openDatabase(loadConfig(env));
+    try {
+      await sweepDeliveries(db, env.DELIVERIES_QUEUE);
+    } finally {
+      ctx.waitUntil(close());
     }
   },
 } satisfies ExportedHandler<Env>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Consent, Touch } from '../db/schema';
+import type { ContentDownloadedEvent, RoiCalculatedEvent } from './tool-events';
 
 /** The contact data of a person as captured at the edge (already normalized). */
 export interface ContactCapture {
@@ -28,7 +29,7 @@ export interface LeadSubmittedEvent extends Envelope<'lead.submitted'> {
   details: Record<string, unknown>;
 }
 
-export type EventMessage = LeadSubmittedEvent;
+export type EventMessage = LeadSubmittedEvent | RoiCalculatedEvent | ContentDownloadedEvent;
 export type EventType = EventMessage['type'];
 
 /** Shape check for what comes off the queue: a message that fails it can never be applied. */

@@ -1,9 +1,12 @@
 import type { Transaction } from '../db/client';
+import { leadCaptureDeliveries } from '../fanout/lead-deliveries';
+import type { DeliveryRequest } from '../fanout/types';
+import type { ApplyContext } from '../queues/apply-context';
 import type { LeadSubmittedEvent } from '../queues/event-messages';
 import { AlreadyApplied, appendLeadEvent, upsertLead } from './record-lead-event';
 
 /** Consumer side of a form submission: the lead row and one `form_submitted` history entry, once. */
-export async function applyLeadSubmitted(tx: Transaction, event: LeadSubmittedEvent): Promise<void> {
+export async function applyLeadSubmitted(tx: Transaction, event: LeadSubmittedEvent, ctx: ApplyContext): Promise<DeliveryRequest[]> {
   const leadId = await upsertLead(tx, event.contact, event.occurred_at);
   const { email, email_normalized, ...contact } = event.contact;
   const fresh = await appendLeadEvent(tx, {
@@ -17,4 +20,5 @@ export async function applyLeadSubmitted(tx: Transaction, event: LeadSubmittedEv
   });
   // A redelivered event: undo the lead upsert too (the savepoint rolls back), so nothing changes twice.
   if (!fresh) throw new AlreadyApplied(event.id);
+  return leadCaptureDeliveries(tx, ctx.config, leadId, event.source, event.details);
 }

@@ -1,7 +1,12 @@
+import { leadConfirmation } from './lead-confirmation';
+import { salesNotification } from './sales-notification';
 import type { EmailTemplate } from './types';
 
 /** Every email Leadgate sends, by name. Each template lives in its own file next to this one. */
-export const EMAIL_TEMPLATES: Record<string, EmailTemplate> = {};
+export const EMAIL_TEMPLATES: Record<string, EmailTemplate> = {
+  sales_notification: salesNotification,
+  lead_confirmation: leadConfirmation,
+};
 
 export function renderEmail(template: string, data: Record<string, unknown>) {
   const render = EMAIL_TEMPLATES[template];

@@ -1,0 +1,81 @@
+import { and, eq, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import type { Config } from '../config';
+import type { Database } from '../db/client';
+import { deliveries, deliveryAttempts, type Delivery } from '../db/schema';
+import { newId } from '../domain/ids';
+import { logger } from '../logger';
+import { sendDelivery } from './destinations';
+import { nextDelaySeconds } from './retry-policy';
+
+export type DeliverOutcome =
+  | { action: 'ack'; reason: 'delivered' | 'failed' | 'not_found' | 'not_pending' | 'busy' | 'dead_lettered' }
+  | { action: 'retry'; delaySeconds: number };
+
+/**
+ * Takes the delivery for this consumer: only a pending, due, unlocked row can be taken, and taking it
+ * is one UPDATE, so two copies of a queue message never both call the provider.
+ */
+async function claim(db: Database, id: string, lockSeconds: number): Promise<Delivery | undefined> {
+  const [row] = await db
+    .update(deliveries)
+    .set({ lockedUntil: sql`now() + make_interval(secs => ${lockSeconds})`, attempts: sql`${deliveries.attempts} + 1`, updatedAt: sql`now()` })
+    .where(and(eq(deliveries.id, id), eq(deliveries.status, 'pending'), lte(deliveries.nextAttemptAt, sql`now()`), or(isNull(deliveries.lockedUntil), lt(deliveries.lockedUntil, sql`now()`))))
+    .returning();
+  return row;
+}
+
+/** Processes one "deliveries" queue message. */
+export async function deliver(env: Env, config: Config, db: Database, deliveryId: string): Promise<DeliverOutcome> {
+  const row = await claim(db, deliveryId, Math.ceil(config.DELIVERY_TIMEOUT_MS / 1000) * 4 + 30);
+  if (!row) {
+    const [current] = await db.select({ status: deliveries.status, nextAttemptAt: deliveries.nextAttemptAt, lockedUntil: deliveries.lockedUntil }).from(deliveries).where(eq(deliveries.id, deliveryId));
+    if (!current) return { action: 'ack', reason: 'not_found' };
+    if (current.status !== 'pending') return { action: 'ack', reason: 'not_pending' };
+    const wait = Math.ceil((current.nextAttemptAt.getTime() - Date.now()) / 1000);
+    // Early copy of a scheduled retry: come back when it is due. A locked row is someone else's.
+    if (wait > 0) return { action: 'retry', delaySeconds: wait };
+    return { action: 'ack', reason: 'busy' };
+  }
+
+  const started = Date.now();
+  let result;
+  try {
+    result = await sendDelivery(env, config, row);
+  } catch (err) {
+    result = { ok: false as const, retryable: true, error: `adapter error: ${err instanceof Error ? err.message : String(err)}`.slice(0, 500) };
+  }
+  const durationMs = Date.now() - started;
+  await db.insert(deliveryAttempts).values({
+    id: newId(), deliveryId: row.id, attempt: row.attempts, outcome: result.ok ? 'delivered' : result.retryable ? 'retryable_error' : 'rejected',
+    statusCode: result.ok ? result.statusCode : (result.statusCode ?? null), error: result.ok ? null : result.error, durationMs,
+  });
+  const log = { delivery_id: row.id, destination: row.destination, key: row.key, attempt: row.attempts, duration_ms: durationMs };
+
+  if (result.ok) {
+    await db.update(deliveries).set({ status: 'delivered', deliveredAt: new Date(), lockedUntil: null, lastStatusCode: result.statusCode, providerReference: result.reference ?? null, lastError: null, updatedAt: new Date() }).where(eq(deliveries.id, row.id));
+    logger.info('delivery.delivered', log);
+    return { action: 'ack', reason: 'delivered' };
+  }
+  if (!result.retryable) {
+    await db.update(deliveries).set({ status: 'failed', lockedUntil: null, lastStatusCode: result.statusCode ?? null, lastError: result.error, updatedAt: new Date() }).where(eq(deliveries.id, row.id));
+    logger.warn('delivery.rejected', { ...log, status_code: result.statusCode });
+    return { action: 'ack', reason: 'failed' };
+  }
+  if (row.attempts >= config.DELIVERY_MAX_ATTEMPTS) {
+    // Out of attempts: park it (no sweep re-sends it) and hand it to the dead-letter queue, whose
+    // consumer marks it failed. Replay through the admin API brings it back.
+    await db.update(deliveries).set({ lockedUntil: null, lastStatusCode: result.statusCode ?? null, lastError: result.error, nextAttemptAt: sql`now() + interval '7 days'`, updatedAt: new Date() }).where(eq(deliveries.id, row.id));
+    await env.DELIVERIES_DLQ.send({ delivery_id: row.id }, { contentType: 'json' });
+    logger.warn('delivery.exhausted', { ...log, status_code: result.statusCode });
+    return { action: 'ack', reason: 'dead_lettered' };
+  }
+  const delaySeconds = nextDelaySeconds(row.attempts, { baseSeconds: config.DELIVERY_BACKOFF_BASE_SECONDS, maxSeconds: config.DELIVERY_BACKOFF_MAX_SECONDS, retryAfterSeconds: result.retryAfterSeconds });
+  await db.update(deliveries).set({ lockedUntil: null, lastStatusCode: result.statusCode ?? null, lastError: result.error, nextAttemptAt: sql`now() + make_interval(secs => ${delaySeconds})`, updatedAt: new Date() }).where(eq(deliveries.id, row.id));
+  logger.warn('delivery.retry_scheduled', { ...log, status_code: result.statusCode, delay_seconds: delaySeconds });
+  return { action: 'retry', delaySeconds };
+}
+
+/** The dead-letter consumer's verb: the row becomes failed, keeping its last error. */
+export async function markDeadLettered(db: Database, deliveryId: string): Promise<void> {
+  await db.update(deliveries).set({ status: 'failed', lockedUntil: null, updatedAt: new Date(), lastError: sql`coalesce(${deliveries.lastError}, 'dead-lettered')` }).where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, 'pending')));
+}

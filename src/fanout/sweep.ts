@@ -1,0 +1,30 @@
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Database } from '../db/client';
+import { deliveries } from '../db/schema';
+import { logger } from '../logger';
+import { enqueueDeliveries, type DeliveryMessage } from './record-deliveries';
+
+/**
+ * Cron: re-sends deliveries that are due but have not been on the queue recently — a send lost after
+ * the commit, a consumer that died holding the lock. Duplicates are harmless (deliver() claims rows).
+ */
+export async function sweepDeliveries(db: Database, queue: Queue<DeliveryMessage>, graceSeconds = 120): Promise<number> {
+  const stale = sql`now() - make_interval(secs => ${graceSeconds})`;
+  const rows = await db
+    .select({ id: deliveries.id })
+    .from(deliveries)
+    .where(
+      and(
+        eq(deliveries.status, 'pending'),
+        lt(deliveries.nextAttemptAt, stale),
+        or(isNull(deliveries.enqueuedAt), lt(deliveries.enqueuedAt, stale)),
+        or(isNull(deliveries.lockedUntil), lt(deliveries.lockedUntil, sql`now()`)),
+      ),
+    )
+    .limit(500);
+  if (rows.length > 0) {
+    logger.warn('deliveries.swept', { count: rows.length });
+    await enqueueDeliveries(db, queue, rows.map((r) => r.id));
+  }
+  return rows.length;
+}

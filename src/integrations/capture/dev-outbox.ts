@@ -1,0 +1,46 @@
+import { DurableObject } from 'cloudflare:workers';
+
+export interface OutboxEntry {
+  id: string;
+  at: string;
+  /** email | crm | sms | webhook */
+  kind: string;
+  provider: string;
+  summary: string;
+  /** For emails: { to, subject, html, text, attachments }; for HTTP calls: { method, url, headers, body }. */
+  data: Record<string, unknown>;
+}
+
+/**
+ * Local capture mode's mailbox: what Leadgate would have sent, kept so `/dev/outbox` can show it.
+ * One instance ("outbox"); holds the newest 500 entries. Never written in production (config refuses
+ * capture mode there).
+ */
+export class DevOutbox extends DurableObject<Env> {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS entries (seq INTEGER PRIMARY KEY AUTOINCREMENT, entry TEXT NOT NULL)');
+  }
+
+  async record(entry: OutboxEntry): Promise<void> {
+    const sql = this.ctx.storage.sql;
+    sql.exec('INSERT INTO entries (entry) VALUES (?)', JSON.stringify(entry));
+    sql.exec('DELETE FROM entries WHERE seq <= (SELECT MAX(seq) - 500 FROM entries)');
+  }
+
+  /** Newest first. */
+  async list(limit = 100): Promise<OutboxEntry[]> {
+    return this.ctx.storage.sql
+      .exec<{ entry: string }>('SELECT entry FROM entries ORDER BY seq DESC LIMIT ?', limit)
+      .toArray()
+      .map((r) => JSON.parse(r.entry) as OutboxEntry);
+  }
+
+  async clear(): Promise<void> {
+    this.ctx.storage.sql.exec('DELETE FROM entries');
+  }
+}
+
+export function devOutbox(env: Env) {
+  return env.DEV_OUTBOX.get(env.DEV_OUTBOX.idFromName('outbox'));
+}

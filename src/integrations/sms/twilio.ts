@@ -1,0 +1,20 @@
+import type { SmsMessage } from '../../fanout/types';
+import { callProvider, type Fetcher, type SendResult } from '../provider-call';
+
+export interface TwilioOptions {
+  accountSid: string;
+  authToken: string;
+  from: string;
+  apiUrl: string;
+  timeoutMs: number;
+}
+
+/** Twilio Programmable Messaging: POST /2010-04-01/Accounts/{Sid}/Messages.json (form-encoded, Basic auth). */
+export function sendSms(fetcher: Fetcher, o: TwilioOptions, m: SmsMessage): Promise<SendResult> {
+  const request = new Request(`${o.apiUrl}/2010-04-01/Accounts/${o.accountSid}/Messages.json`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${btoa(`${o.accountSid}:${o.authToken}`)}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ To: m.to, From: o.from, Body: m.body }).toString(),
+  });
+  return callProvider(fetcher, request, { timeoutMs: o.timeoutMs, reference: (_r, body) => (body as { sid?: string } | undefined)?.sid });
+}
