@@ -7,7 +7,14 @@ import { jsonBody } from './http/middleware/json-body';
 import { createRouter } from './http/router';
 import { logger } from './logger';
 import { mountDocs } from './routes/docs';
+import { deliveriesRouter } from './routes/deliveries';
+import { devRouter } from './routes/dev/outbox';
 import { leadsRouter } from './routes/leads';
+import { demoRouter } from './routes/demo';
+import { webhooksRouter } from './routes/webhooks';
+import { toolsRouter } from './routes/tools';
+import { contentRouter } from './routes/content';
+import { benchmarksRouter } from './routes/benchmarks';
 
 export function createApp() {
   const app = createRouter();
@@ -35,6 +42,13 @@ export function createApp() {
 
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.route('/api/v1', leadsRouter);
+  app.route('/api/v1', demoRouter);
+  app.route('/api/v1', webhooksRouter);
+  app.route('/api/v1', toolsRouter);
+  app.route('/api/v1', contentRouter);
+  app.route('/api/v1', benchmarksRouter);
+  app.route('/api/v1', deliveriesRouter);
+  app.route('/dev', devRouter);
   mountDocs(app);
 
   app.notFound(() => {

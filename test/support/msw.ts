@@ -19,8 +19,42 @@ export const turnstilePasses = http.post(SITEVERIFY_URL, async ({ request }) => 
   });
 });
 
+/**
+ * Providers answering as documented, so the background fan-out of every test's leads succeeds.
+ * Tests that need a failing provider override these with `server.use(...)`.
+ */
+export const providerCalls: Array<{ provider: string; url: string; method: string; headers: Record<string, string>; body: string }> = [];
+async function remember(provider: string, request: { headers: Headers; url: string; method: string; clone(): { text(): Promise<string> } }) {
+  const headers: Record<string, string> = {};
+  request.headers.forEach((v, k) => (headers[k] = v));
+  providerCalls.push({ provider, url: request.url, method: request.method, headers, body: await request.clone().text() });
+}
+export const providersSucceed = [
+  http.post('https://api.sendgrid.com/v3/mail/send', async ({ request }) => {
+    await remember('sendgrid', request);
+    return new HttpResponse(null, { status: 202, headers: { 'x-message-id': 'sg-msg-1' } });
+  }),
+  http.post('https://api.hubapi.com/crm/v3/objects/contacts/batch/upsert', async ({ request }) => {
+    await remember('hubspot', request);
+    const { inputs } = (await request.json()) as { inputs: Array<{ id: string; properties: Record<string, string> }> };
+    const now = new Date().toISOString();
+    return HttpResponse.json({
+      status: 'COMPLETE', startedAt: now, completedAt: now,
+      results: inputs.map((i, n) => ({ id: String(1000 + n), new: true, properties: i.properties, createdAt: now, updatedAt: now, archived: false })),
+    });
+  }),
+  http.post('https://product.example.com/webhooks/leadgate', async ({ request }) => {
+    await remember('product_webhook', request);
+    return new HttpResponse(null, { status: 204 });
+  }),
+  http.post('https://api.twilio.com/2010-04-01/Accounts/:sid/Messages.json', async ({ request }) => {
+    await remember('twilio', request);
+    return HttpResponse.json({ sid: 'SM0123456789abcdef0123456789abcdef', status: 'queued' }, { status: 201 });
+  }),
+];
+
 /** The Neon driver's WebSocket to the local Postgres bridge is real infrastructure: let it through. */
 const postgresBridge = ws.link(/^ws:\/\/127\.0\.0\.1:\d+\/v1/);
 const passPostgres = postgresBridge.addEventListener('connection', ({ server }) => server.connect());
 
-export const server = setupServer(passPostgres, turnstilePasses);
+export const server = setupServer(passPostgres, turnstilePasses, ...providersSucceed);

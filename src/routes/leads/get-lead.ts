@@ -4,11 +4,14 @@ import { adminAuth } from '../../http/middleware/admin-auth';
 import { ApiError } from '../../http/errors';
 import { adminErrors } from '../../http/schemas/common';
 import { createRouter } from '../../http/router';
+import { listDeliveries } from '../../services/manage-deliveries';
 import { getLeadWithHistory } from '../../services/read-leads';
+import { DeliveryViewSchema, deliveryView } from '../deliveries/delivery-view';
 import { LeadEventViewSchema, LeadViewSchema, leadEventView, leadView } from './lead-view';
 
 const LeadDetailSchema = LeadViewSchema.extend({
   events: z.array(LeadEventViewSchema).openapi({ description: 'The lead\'s history, oldest first.' }),
+  deliveries: z.array(DeliveryViewSchema).openapi({ description: 'Every email, CRM sync, webhook and SMS sent about this lead, newest first.' }),
 }).openapi('LeadDetail');
 
 export const getLeadRoute = createRoute({
@@ -27,7 +30,10 @@ export const getLeadRoute = createRoute({
 
 export const getLead = createRouter().openapi(getLeadRoute, async (c) => {
   const { id } = c.req.valid('param');
-  const found = await withDatabase(c, (db) => getLeadWithHistory(db, id));
+  const found = await withDatabase(c, async (db) => {
+    const lead = await getLeadWithHistory(db, id);
+    return lead && { ...lead, deliveries: (await listDeliveries(db, { leadId: id, limit: 200 })).items };
+  });
   if (!found) throw new ApiError('not_found', { detail: 'No lead with this id.' });
-  return c.json({ ...leadView(found.lead), events: found.events.map(leadEventView) }, 200);
+  return c.json({ ...leadView(found.lead), events: found.events.map(leadEventView), deliveries: found.deliveries.map(deliveryView) }, 200);
 });

@@ -1,23 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { withDatabase } from '../../http/database';
 import { adminAuth } from '../../http/middleware/admin-auth';
-import { ApiError } from '../../http/errors';
+import { decodeCursor, encodeCursor } from '../cursor';
 import { adminErrors } from '../../http/schemas/common';
 import { LEAD_SOURCES } from '../../http/schemas/lead-submission';
 import { createRouter } from '../../http/router';
 import { listLeads } from '../../services/read-leads';
 import { LeadViewSchema, leadView } from './lead-view';
-
-const encodeCursor = (id: string) => btoa(id).replaceAll('=', '');
-function decodeCursor(cursor: string): string {
-  try {
-    const id = atob(cursor);
-    if (z.uuid().safeParse(id).success) return id;
-  } catch {
-    // fall through
-  }
-  throw new ApiError('validation_failed', { detail: 'cursor: is not a cursor this API returned', fieldErrors: [{ field: 'cursor', code: 'invalid', message: 'is not a cursor this API returned' }] });
-}
 
 const QuerySchema = z.object({
   email: z.string().max(254).optional().openapi({ description: 'Exact email (normalized before matching).', example: 'jane.doe@acme.com' }),

@@ -1,11 +1,19 @@
 import { leadConfirmation } from './lead-confirmation';
 import { salesNotification } from './sales-notification';
+import { downloadLink } from './download-link';
+import { demoCancelled } from './demo-cancelled';
+import { demoInvite } from './demo-invite';
+import { demoReminder } from './demo-reminder';
 import type { EmailTemplate } from './types';
 
 /** Every email Leadgate sends, by name. Each template lives in its own file next to this one. */
 export const EMAIL_TEMPLATES: Record<string, EmailTemplate> = {
   sales_notification: salesNotification,
   lead_confirmation: leadConfirmation,
+  download_link: downloadLink,
+  demo_invite: demoInvite,
+  demo_cancelled: demoCancelled,
+  demo_reminder: demoReminder,
 };
 
 export function renderEmail(template: string, data: Record<string, unknown>) {

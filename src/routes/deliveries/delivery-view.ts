@@ -1,0 +1,38 @@
+import { z } from '@hono/zod-openapi';
+import { DELIVERY_STATUSES, type Delivery } from '../../db/schema';
+
+export const DeliveryViewSchema = z
+  .object({
+    id: z.uuid().openapi({ description: 'Delivery id (also the outbound webhook-id).', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }),
+    event_id: z.uuid().openapi({ description: 'The event that caused it.', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0a' }),
+    lead_id: z.uuid().nullable().openapi({ description: 'The lead concerned.', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0b' }),
+    destination: z.string().openapi({ description: 'email, crm, webhook or sms.', example: 'crm' }),
+    key: z.string().openapi({ description: 'Which one: email template or CRM name.', example: 'hubspot' }),
+    status: z.enum(DELIVERY_STATUSES).openapi({ description: 'pending (queued or waiting for a retry), delivered, failed.', example: 'delivered' }),
+    attempts: z.number().int().openapi({ description: 'Calls made to the provider (since the last replay).', example: 1 }),
+    last_error: z.string().nullable().openapi({ description: 'The provider\'s last refusal or the transport error.', example: null }),
+    last_status_code: z.number().int().nullable().openapi({ description: 'HTTP status of the last call.', example: 200 }),
+    next_attempt_at: z.string().nullable().openapi({ description: 'When a pending delivery is tried next.', example: null }),
+    delivered_at: z.string().nullable().openapi({ description: 'When the provider accepted it.', example: '2026-11-24T10:00:02.000Z' }),
+    provider_reference: z.string().nullable().openapi({ description: 'The provider\'s id for it (message id, contact id).', example: '512' }),
+    created_at: z.string().openapi({ description: 'When it was recorded.', example: '2026-11-24T10:00:01.000Z' }),
+  })
+  .openapi('Delivery');
+
+export function deliveryView(d: Delivery): z.infer<typeof DeliveryViewSchema> {
+  return {
+    id: d.id,
+    event_id: d.eventId,
+    lead_id: d.leadId,
+    destination: d.destination,
+    key: d.key,
+    status: d.status,
+    attempts: d.attempts,
+    last_error: d.lastError,
+    last_status_code: d.lastStatusCode,
+    next_attempt_at: d.status === 'pending' ? d.nextAttemptAt.toISOString() : null,
+    delivered_at: d.deliveredAt?.toISOString() ?? null,
+    provider_reference: d.providerReference,
+    created_at: d.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,6 @@
+import { createRouter } from '../../http/router';
+import { listDeliveriesHandler } from './list-deliveries';
+import { replayDeliveriesHandler } from './replay-deliveries';
+
+/** Admin: the delivery ledger and replay. */
+export const deliveriesRouter = createRouter().route('/', listDeliveriesHandler).route('/', replayDeliveriesHandler);

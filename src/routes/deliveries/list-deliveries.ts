@@ -1,0 +1,44 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { DELIVERY_STATUSES } from '../../db/schema';
+import { withDatabase } from '../../http/database';
+import { adminAuth } from '../../http/middleware/admin-auth';
+import { adminErrors } from '../../http/schemas/common';
+import { createRouter } from '../../http/router';
+import { listDeliveries } from '../../services/manage-deliveries';
+import { decodeCursor, encodeCursor } from '../cursor';
+import { DeliveryViewSchema, deliveryView } from './delivery-view';
+
+const QuerySchema = z.object({
+  status: z.enum(DELIVERY_STATUSES).optional().openapi({ description: 'Only deliveries in this state.', example: 'failed' }),
+  destination: z.enum(['email', 'crm', 'webhook', 'sms']).optional().openapi({ description: 'Only this kind of destination.', example: 'crm' }),
+  key: z.string().max(100).optional().openapi({ description: 'Only this key (CRM name or email template).', example: 'hubspot' }),
+  lead_id: z.uuid().optional().openapi({ description: 'Only this lead\'s deliveries.', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0b' }),
+  cursor: z.string().max(200).optional().openapi({ description: 'The `next_cursor` of the previous page.', example: 'MDE5MzZm' }),
+  limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ description: 'Page size (1–200).', example: 50 }),
+});
+
+export const listDeliveriesRoute = createRoute({
+  method: 'get',
+  path: '/deliveries',
+  tags: ['Deliveries (admin)'],
+  summary: 'The delivery ledger, newest first',
+  description: 'One row per (event, destination): emails, CRM upserts, webhooks and SMS, with their attempts and last error.',
+  security: [{ AdminKey: [] }],
+  middleware: [adminAuth()] as const,
+  request: { query: QuerySchema },
+  responses: {
+    200: {
+      description: 'A page of deliveries.',
+      content: { 'application/json': { schema: z.object({ items: z.array(DeliveryViewSchema), next_cursor: z.string().nullable().openapi({ example: null }) }).openapi('DeliveryPage') } },
+    },
+    ...adminErrors,
+  },
+});
+
+export const listDeliveriesHandler = createRouter().openapi(listDeliveriesRoute, async (c) => {
+  const q = c.req.valid('query');
+  const page = await withDatabase(c, (db) =>
+    listDeliveries(db, { status: q.status, destination: q.destination, key: q.key, leadId: q.lead_id, after: q.cursor ? decodeCursor(q.cursor) : undefined, limit: q.limit }),
+  );
+  return c.json({ items: page.items.map(deliveryView), next_cursor: page.next ? encodeCursor(page.next) : null }, 200);
+});

@@ -1,0 +1,63 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { withDatabase } from '../../http/database';
+import { adminAuth } from '../../http/middleware/admin-auth';
+import { adminErrors } from '../../http/schemas/common';
+import { createRouter } from '../../http/router';
+import { replayDelivery, replayFailedDeliveries } from '../../services/manage-deliveries';
+
+const problem = { content: { 'application/problem+json': { schema: z.object({}).passthrough() } } };
+
+export const replayOneRoute = createRoute({
+  method: 'post',
+  path: '/deliveries/{id}/replay',
+  tags: ['Deliveries (admin)'],
+  summary: 'Replay one failed delivery',
+  description: 'Puts a failed delivery back on the queue with a fresh attempt budget. Its attempt history is kept.',
+  security: [{ AdminKey: [] }],
+  middleware: [adminAuth()] as const,
+  request: { params: z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, description: 'Delivery id.', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }) }) },
+  responses: {
+    202: { description: 'Queued again.', content: { 'application/json': { schema: z.object({ replayed: z.number().int().openapi({ example: 1 }) }) } } },
+    409: { description: 'The delivery is not failed.', ...problem },
+    ...adminErrors,
+  },
+});
+
+export const replayAllRoute = createRoute({
+  method: 'post',
+  path: '/deliveries/replay',
+  tags: ['Deliveries (admin)'],
+  summary: 'Replay every failed delivery of a destination',
+  description: 'For after an outage: every failed delivery of the destination (and key, when given) goes back on the queue.',
+  security: [{ AdminKey: [] }],
+  middleware: [adminAuth()] as const,
+  request: {
+    body: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: z.strictObject({
+            destination: z.enum(['email', 'crm', 'webhook', 'sms']).openapi({ description: 'Destination kind.', example: 'crm' }),
+            key: z.string().max(100).optional().openapi({ description: 'Only this CRM or template.', example: 'hubspot' }),
+          }),
+        },
+      },
+    },
+  },
+  responses: {
+    202: { description: 'How many were queued again.', content: { 'application/json': { schema: z.object({ replayed: z.number().int().openapi({ example: 12 }) }) } } },
+    ...adminErrors,
+  },
+});
+
+export const replayDeliveriesHandler = createRouter()
+  .openapi(replayAllRoute, async (c) => {
+    const { destination, key } = c.req.valid('json');
+    const replayed = await withDatabase(c, (db) => replayFailedDeliveries(db, c.env.DELIVERIES_QUEUE, destination, key));
+    return c.json({ replayed }, 202);
+  })
+  .openapi(replayOneRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    await withDatabase(c, (db) => replayDelivery(db, c.env.DELIVERIES_QUEUE, id));
+    return c.json({ replayed: 1 }, 202);
+  });

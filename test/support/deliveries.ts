@@ -1,0 +1,48 @@
+import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { eq, sql } from 'drizzle-orm';
+import type { Database } from '../../src/db/client';
+import { deliveries, deliveryAttempts } from '../../src/db/schema';
+import { newId } from '../../src/domain/ids';
+import type { DeliveryRequest } from '../../src/fanout/types';
+import worker from '../../src/index';
+import { upsertLead } from '../../src/services/record-lead-event';
+import { uniqueEmail } from './api';
+
+/** A lead and one pending delivery row for it, not on any queue: the test drives the consumer itself. */
+export async function pendingDelivery(db: Database, request: Omit<DeliveryRequest, 'leadId'> & { leadId?: string }) {
+  const email = uniqueEmail('fanout');
+  const at = new Date().toISOString();
+  const leadId = await upsertLead(db, { email, email_normalized: email, name: 'Ada Lovelace', company: 'Analytical', company_domain: 'acme-test.com', touch: { source: 'pricing', at } }, at);
+  const id = newId();
+  await db.insert(deliveries).values({ id, eventId: newId(), leadId, destination: request.destination, key: request.key ?? 'default', payload: request.payload as never });
+  return { id, leadId, email };
+}
+
+/** Runs the "deliveries" consumer on one message for `deliveryId`, as the Queue would deliver it. */
+export async function runDeliveryMessage(deliveryId: string, attempts = 1, copies = 1) {
+  const batch = createMessageBatch('leadgate-deliveries', Array.from({ length: copies }, (_, i) => ({ id: `msg-${deliveryId}-${attempts}-${i}`, timestamp: new Date(), attempts, body: { delivery_id: deliveryId } })));
+  // The harness's result does not keep retry delays, so record them on the way through.
+  const retryDelays: Array<number | undefined> = [];
+  for (const msg of batch.messages) {
+    const retry = msg.retry.bind(msg);
+    Object.defineProperty(msg, 'retry', { value: (o?: QueueRetryOptions) => (retryDelays.push(o?.delaySeconds), retry(o)) });
+  }
+  const ctx = createExecutionContext();
+  await worker.queue!(batch as never, env, ctx);
+  return { ...(await getQueueResult(batch, ctx)), retryDelays };
+}
+
+/** Lets time pass for one delivery: its scheduled retry is due now. */
+export async function makeDue(db: Database, id: string) {
+  await db.update(deliveries).set({ nextAttemptAt: sql`now() - interval '1 second'` }).where(eq(deliveries.id, id));
+}
+
+export async function deliveryRow(db: Database, id: string) {
+  const [row] = await db.select().from(deliveries).where(eq(deliveries.id, id));
+  return row!;
+}
+
+export async function attemptsOf(db: Database, id: string) {
+  return db.select().from(deliveryAttempts).where(eq(deliveryAttempts.deliveryId, id)).orderBy(deliveryAttempts.attempt);
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { uniqueEmail } from '../support/api';
+import { createLead, leadById, mondayToken, pipedriveHeaders, postRaw, standardHeaders, STANDARD_OLD } from './signing';
+import { historyOf, recordCrmSync, settled, trialNotifications, type Receipt } from './support';
+
+describe('Pipedrive webhooks (v2): a won deal makes its person a customer', () => {
+  it('applies once per meta.id', async () => {
+    const leadId = await createLead(uniqueEmail('pd'));
+    const personId = Date.now() % 1_000_000;
+    await recordCrmSync(leadId, 'pipedrive', `person:${personId},lead:7f1e2d3c`);
+    // Webhooks v2 payload: meta + data (the deal now) + previous (only the fields that changed).
+    const body = JSON.stringify({
+      data: { id: 41, title: 'Acme deal', value: 5000, currency: 'USD', status: 'won', stage_id: 4, pipeline_id: 1, owner_id: 18487521, person_id: personId, org_id: 2, add_time: '2026-11-20T10:00:00Z', update_time: '2026-11-24T10:00:00Z' },
+      previous: { status: 'open' },
+      meta: { action: 'change', entity: 'deal', entity_id: '41', id: crypto.randomUUID(), company_id: '12882925', user_id: '18487521', version: '2.0', timestamp: new Date().toISOString(), host: 'acme.pipedrive.com', attempt: 1, change_source: 'app', webhook_id: '99', webhook_owner_id: '18487521', permitted_user_ids: ['18487521'], is_bulk_edit: false, type: 'general' },
+    });
+    const res = await postRaw('/api/v1/webhooks/pipedrive', body, pipedriveHeaders());
+    expect(res.status).toBe(200);
+    const receipt = (await res.json()) as Receipt;
+    expect(await settled(receipt.id)).toMatchObject({ outcome: 'applied', leadId });
+    expect((await leadById(leadId)).status).toBe('customer');
+    expect(await trialNotifications(leadId)).toHaveLength(1);
+
+    const again = (await (await postRaw('/api/v1/webhooks/pipedrive', body, pipedriveHeaders())).json()) as Receipt;
+    expect(again).toEqual({ id: receipt.id, duplicate: true });
+  });
+});
+
+describe('monday.com webhooks', () => {
+  it('answers the challenge handshake with the same JSON', async () => {
+    const res = await postRaw('/api/v1/webhooks/monday', '{"challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}', {});
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P' });
+  });
+
+  it('moves the lead named by the item to the status its label maps to (configured vocabulary)', async () => {
+    const email = uniqueEmail('monday');
+    const leadId = await createLead(email);
+    const body = JSON.stringify({
+      event: {
+        userId: 9603417, originalTriggerUuid: null, boardId: 1771812698, groupId: 'topics', pulseId: 1772099344, pulseName: email,
+        columnId: 'status', columnType: 'color', columnTitle: 'Status',
+        value: { label: { index: 1, text: 'Working', style: { color: '#fdab3d', border: '#e99729', var_name: 'orange' }, is_done: false }, post_id: null },
+        previousValue: null, changedAt: Date.now() / 1000, isTopGroup: true, app: 'monday', type: 'update_column_value',
+        triggerTime: new Date().toISOString(), subscriptionId: 73759690, triggerUuid: crypto.randomUUID(),
+      },
+    });
+    const res = await postRaw('/api/v1/webhooks/monday', body, { authorization: await mondayToken({ aud: 'https://api.example.com/api/v1/webhooks/monday' }) });
+    expect(res.status).toBe(200);
+    expect(await settled(((await res.json()) as Receipt).id)).toMatchObject({ outcome: 'applied', leadId });
+    const lead = await leadById(leadId);
+    expect(lead.status).toBe('contacted');
+    expect(lead.trialUnlockedAt).toBeNull();
+    expect((await historyOf(leadId)).map((e) => e.type)).toEqual(['status_changed']);
+  });
+});
+
+describe('Standard Webhooks', () => {
+  it('accepts a delivery signed with the previous key while keys rotate', async () => {
+    const email = uniqueEmail('std');
+    const leadId = await createLead(email);
+    const body = JSON.stringify({ type: 'contact.updated', timestamp: new Date().toISOString(), data: { email, status: 'customer' } });
+    const headers = standardHeaders(body, { secret: STANDARD_OLD });
+    const res = await postRaw('/api/v1/webhooks/standard', body, headers);
+    expect(res.status).toBe(200);
+    const receipt = (await res.json()) as Receipt;
+    const row = await settled(receipt.id);
+    expect(row).toMatchObject({ outcome: 'applied', leadId, deliveryId: headers['webhook-id'] });
+    expect((await leadById(leadId)).status).toBe('customer');
+
+    // Same webhook-id again: one change, one notification.
+    expect(await (await postRaw('/api/v1/webhooks/standard', body, headers)).json()).toEqual({ id: receipt.id, duplicate: true });
+    expect(await trialNotifications(leadId)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,71 @@
+import { createHmac } from 'node:crypto';
+import { SignJWT } from 'jose';
+import { eq } from 'drizzle-orm';
+import { leads } from '../../src/db/schema';
+import { normalizeEmail } from '../../src/domain/email';
+import { upsertLead } from '../../src/services/record-lead-event';
+import { env } from 'cloudflare:workers';
+import { loadConfig } from '../../src/config';
+import { call, database } from '../support/api';
+
+/**
+ * Senders as the providers sign (node:crypto here, independent of the Worker's WebCrypto code), so a
+ * test fails if the Worker's verification drifts from the providers' algorithms.
+ */
+export const ORIGIN = 'https://api.example.com';
+const config = loadConfig(env);
+export const HUBSPOT_SECRET = config.HUBSPOT_CLIENT_SECRET!;
+export const MONDAY_SECRET = config.MONDAY_SIGNING_SECRET!;
+export const [STANDARD_NEW, STANDARD_OLD] = config.STANDARD_WEBHOOK_SECRETS as [string, string];
+
+export function hubspotHeaders(path: string, body: string, opts: { secret?: string; timestamp?: number } = {}): Record<string, string> {
+  const timestamp = String(opts.timestamp ?? Date.now());
+  const signature = createHmac('sha256', opts.secret ?? HUBSPOT_SECRET).update(`POST${ORIGIN}${path}${body}${timestamp}`).digest('base64');
+  return { 'x-hubspot-signature-v3': signature, 'x-hubspot-request-timestamp': timestamp };
+}
+
+export function standardHeaders(body: string, opts: { secret?: string; id?: string; timestamp?: number } = {}): Record<string, string> {
+  const id = opts.id ?? `msg_${crypto.randomUUID()}`;
+  const timestamp = String(opts.timestamp ?? Math.floor(Date.now() / 1000));
+  const key = Buffer.from((opts.secret ?? STANDARD_NEW).replace(/^whsec_/, ''), 'base64');
+  const signature = createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64');
+  return { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${signature}` };
+}
+
+export function pipedriveHeaders(user = config.PIPEDRIVE_WEBHOOK_USER!, password = config.PIPEDRIVE_WEBHOOK_PASSWORD!): Record<string, string> {
+  return { authorization: `Basic ${btoa(`${user}:${password}`)}` };
+}
+
+/** monday.com's Authorization JWT: HS256 with the signing secret, a few minutes to live. */
+export async function mondayToken(opts: { secret?: string; expiresIn?: string | number; aud?: string } = {}): Promise<string> {
+  const jwt = new SignJWT({ accountId: 1825528, userId: 4012689, shortLivedToken: 'SHORT_LIVED_TOKEN' })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuedAt()
+    .setExpirationTime(opts.expiresIn ?? '5m');
+  if (opts.aud) jwt.setAudience(opts.aud);
+  return jwt.sign(new TextEncoder().encode(opts.secret ?? MONDAY_SECRET));
+}
+
+export function postRaw(path: string, body: string, headers: Record<string, string>): Promise<Response> {
+  return call(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+}
+
+/** A lead written straight to Postgres (as the events consumer would), so each test owns its data. */
+export async function createLead(email: string, companyDomain = 'acme-test.com'): Promise<string> {
+  const { db, close } = database();
+  try {
+    const at = new Date().toISOString();
+    return await upsertLead(db, { email, email_normalized: normalizeEmail(email), company_domain: companyDomain, touch: { source: 'pricing', at } }, at);
+  } finally {
+    await close();
+  }
+}
+
+export async function leadById(id: string) {
+  const { db, close } = database();
+  try {
+    return (await db.select().from(leads).where(eq(leads.id, id)))[0]!;
+  } finally {
+    await close();
+  }
+}
