@@ -38,13 +38,17 @@ export async function waitForHttp(url, timeoutMs = 60_000) {
  * Starts everything. `vars` override .dev.vars for this run (the benchmark raises the rate limits).
  * Returns the API origin and a stop() that tears it all down.
  */
-export async function startStack({ port = 8787, dataDir = `${ROOT}/.data`, vars = {}, log = console.log, quiet = false } = {}) {
+export async function startStack({ port = 8787, dataDir = `${ROOT}/.data`, vars = {}, log = console.log, quiet = false, pgPort, bridgePort } = {}) {
   const devVars = readDevVars();
   const db = new URL(devVars.DATABASE_URL);
+  if (pgPort) {
+    db.port = String(pgPort);
+    vars = { ...vars, DATABASE_URL: db.toString() };
+  }
   const pg = await startLocalPostgres({ dataDir: `${dataDir}/postgres`, port: Number(db.port), database: db.pathname.slice(1) });
   log(`postgres  ${pg.url.replace(/:[^:@/]+@/, ':***@')}  (data in ${dataDir}/postgres, migrations applied)`);
-  const bridgePort = Number(devVars.NEON_WS_PROXY.split(':')[1]);
-  const bridge = await startWsBridge({ port: bridgePort });
+  if (bridgePort) vars = { ...vars, NEON_WS_PROXY: `127.0.0.1:${bridgePort}` };
+  const bridge = await startWsBridge({ port: bridgePort ?? Number(devVars.NEON_WS_PROXY.split(':')[1]) });
   log(`bridge    ws://${bridge.url} → postgres (the Neon driver's WebSocket, loopback only)`);
 
   const args = ['dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', `${dataDir}/wrangler`, '--show-interactive-dev-session=false'];
