@@ -1,0 +1,60 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { verifyDownload } from '../../domain/signed-link';
+import { ApiError, problemBody } from '../../http/errors';
+import { ProblemSchema } from '../../http/schemas/common';
+import { createRouter } from '../../http/router';
+import { logger } from '../../logger';
+import { SlugParam } from './request-download';
+
+const LinkQuery = z.object({
+  download: z.string().max(64).optional().openapi({ description: 'Download id.', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }),
+  expires: z.string().max(16).optional().openapi({ description: 'Expiry, Unix seconds.', example: '1796000000' }),
+  signature: z.string().max(128).optional().openapi({ description: 'HMAC-SHA256 of slug, download id and expiry (base64url).', example: 'Jx0m7v7n1Yw4o2yKk3rS5bW8cZ9dA1eF2gH3iJ4kL5m' }),
+});
+
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
+
+export const downloadFileRoute = createRoute({
+  method: 'get',
+  path: '/content/{slug}/file',
+  tags: ['Content'],
+  summary: 'Follow a signed download link',
+  description: 'Checks the link\'s signature, then its expiry, then redirects to the asset. Links come from POST /api/v1/content/{slug}/download.',
+  request: { params: SlugParam, query: LinkQuery },
+  responses: {
+    302: { description: 'Redirect to the asset.', headers: z.object({ location: z.string().openapi({ example: 'https://cdn.example.com/whitepapers/state-of-b2b-sales-2026.pdf' }) }) },
+    403: problem('The link is not genuine (altered, truncated or signed for another asset).'),
+    404: problem('The asset is no longer offered.'),
+    410: problem('The link has expired; request the asset again.'),
+  },
+});
+
+export const downloadFile = createRouter().openapi(downloadFileRoute, async (c) => {
+  const { slug } = c.req.valid('param');
+  const q = c.req.valid('query');
+  const check = await verifyDownload(
+    c.var.config.DOWNLOAD_LINK_SECRET,
+    { slug, downloadId: q.download, expires: q.expires, signature: q.signature },
+    Math.floor(Date.now() / 1000),
+  );
+  if (!check.ok && check.reason === 'invalid') {
+    logger.warn('content.link_refused', { request_id: c.var.requestId, asset_slug: slug });
+    throw new ApiError('forbidden', { detail: 'This download link is not valid.' });
+  }
+  if (!check.ok) {
+    // 410 is not in the shared error table: same envelope, own status.
+    const body = {
+      ...problemBody('forbidden', c.var.requestId, new URL(c.req.url).pathname),
+      type: 'https://leadgate.dev/problems/link-expired',
+      title: 'This download link has expired',
+      status: 410,
+      code: 'link_expired',
+      detail: 'Request the document again to receive a new link.',
+    };
+    return c.body(JSON.stringify(body), 410, { 'content-type': 'application/problem+json' }) as never;
+  }
+  const asset = c.var.config.CONTENT_ASSETS[slug];
+  if (!asset) throw new ApiError('not_found', { detail: 'This document is no longer available.' });
+  logger.info('content.link_followed', { request_id: c.var.requestId, asset_slug: slug, download_id: check.grant.downloadId });
+  return c.redirect(asset.url, 302) as never;
+});

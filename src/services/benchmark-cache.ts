@@ -1,0 +1,52 @@
+import { openDatabase } from '../db/client';
+import { industryBenchmarks, type IndustryBenchmarkRow } from '../db/schema';
+import type { Industry, IndustryBenchmark } from '../domain/roi';
+import { ApiError } from '../http/errors';
+import { logger } from '../logger';
+import type { ServiceContext } from './context';
+
+/**
+ * The industry benchmarks, kept in this isolate for BENCHMARK_CACHE_TTL_SECONDS so that a calculation
+ * costs no database round trip on a warm worker. An admin edit clears this isolate's copy at once;
+ * other isolates pick it up when their copy expires (at most the TTL later).
+ *
+ * Each miss loads for itself: sharing one in-flight load between requests would tie a request to
+ * another request's I/O, which Workers does not allow.
+ */
+let snapshot: { loadedAt: number; byIndustry: Map<string, IndustryBenchmark> } | undefined;
+
+export function toBenchmark(row: IndustryBenchmarkRow): IndustryBenchmark {
+  return {
+    industry: row.industry as Industry,
+    expectedChurnReductionPercent: Number(row.expectedChurnReductionPercent),
+    implementationCost: Number(row.implementationCost),
+    timeToValueMonths: row.timeToValueMonths,
+  };
+}
+
+export function invalidateBenchmarks(): void {
+  snapshot = undefined;
+}
+
+export async function benchmarkFor(ctx: Pick<ServiceContext, 'config' | 'requestId' | 'waitUntil'>, industry: Industry, now = Date.now()): Promise<IndustryBenchmark> {
+  const ttlMs = ctx.config.BENCHMARK_CACHE_TTL_SECONDS * 1000;
+  if (!snapshot || now - snapshot.loadedAt >= ttlMs) {
+    const { db, close } = openDatabase(ctx.config);
+    try {
+      const rows = await db.select().from(industryBenchmarks);
+      snapshot = { loadedAt: now, byIndustry: new Map(rows.map((r) => [r.industry, toBenchmark(r)])) };
+    } catch (err) {
+      logger.error('benchmarks.load_failed', { request_id: ctx.requestId, error: String(err) });
+      throw new ApiError('service_unavailable', { headers: { 'retry-after': '5' } });
+    } finally {
+      ctx.waitUntil(close());
+    }
+  }
+  const found = snapshot.byIndustry.get(industry);
+  if (!found) {
+    // Every industry is seeded by migration; a missing row is an operator's mistake, not the caller's.
+    logger.error('benchmarks.missing_industry', { request_id: ctx.requestId, industry });
+    throw new ApiError('service_unavailable');
+  }
+  return found;
+}

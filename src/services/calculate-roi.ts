@@ -1,0 +1,82 @@
+import { newId } from '../domain/ids';
+import { HORIZON_MONTHS, calculateRoi, type IndustryBenchmark, type RoiResult } from '../domain/roi';
+import { emailDomain, logger } from '../logger';
+import type { RoiCalculatedEvent } from '../queues/tool-events';
+import type { RoiAnswer, RoiRequest } from '../routes/tools/schemas';
+import { admitSubmission } from './admit-submission';
+import { benchmarkFor } from './benchmark-cache';
+import { isSpam, toContactCapture } from './capture-lead';
+import type { ServiceContext } from './context';
+
+export function roiAnswer(id: string, request: Pick<RoiRequest, 'industry' | 'currency'>, b: IndustryBenchmark, r: RoiResult): RoiAnswer {
+  return {
+    id,
+    industry: request.industry,
+    currency: request.currency,
+    potential_savings: r.potentialSavings,
+    retention_uplift_percent: r.retentionUpliftPercent,
+    break_even_point_months: r.breakEvenPointMonths,
+    break_even: r.breakEven,
+    assumptions: {
+      expected_churn_reduction_percent: b.expectedChurnReductionPercent,
+      implementation_cost: b.implementationCost,
+      time_to_value_months: b.timeToValueMonths,
+      horizon_months: HORIZON_MONTHS,
+    },
+    working: {
+      monthly_revenue: r.monthlyRevenue,
+      monthly_revenue_lost_to_churn: r.monthlyRevenueLostToChurn,
+      monthly_revenue_retained: r.monthlyRevenueRetained,
+      retention_before_percent: r.retentionBeforePercent,
+      retention_after_percent: r.retentionAfterPercent,
+    },
+  };
+}
+
+/**
+ * The ROI calculator's request path. The answer is computed here, from cached benchmarks; the record of
+ * it (and the lead, when an email was left) goes through the durable "events" queue like every write.
+ *
+ * Turnstile is required even without an email: the answer itself is what a scraper wants, so the
+ * benchmarks can only be read one verified calculation at a time. For the same reason the honeypot is
+ * checked after Turnstile here (a filled honeypot still gets its answer, and nothing is stored).
+ */
+export async function calculateRoiForProspect({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { request: RoiRequest; clientIp: string };
+}): Promise<RoiAnswer> {
+  const { request, clientIp } = input;
+  const id = newId();
+  const occurredAt = new Date().toISOString();
+  const contact = request.email ? toContactCapture({ ...request, email: request.email }, 'roi_calculator', occurredAt) : undefined;
+
+  const [benchmark] = await Promise.all([
+    benchmarkFor(ctx, request.industry),
+    admitSubmission({
+      ctx,
+      input: { emailNormalized: contact?.email_normalized, clientIp, turnstileToken: request.turnstile_token, action: 'roi_calculator', eventId: id },
+    }),
+  ]);
+  const answer = roiAnswer(id, request, benchmark, calculateRoi({ customerCount: request.customer_count, avgRevenue: request.avg_revenue, churnRatePercent: request.churn_rate }, benchmark));
+
+  if (isSpam(request)) {
+    logger.info('roi.spam_honeypot', { request_id: ctx.requestId });
+    return answer;
+  }
+  const { id: _id, ...result } = answer;
+  const event: RoiCalculatedEvent = {
+    id,
+    type: 'roi.calculated',
+    occurred_at: occurredAt,
+    request_id: ctx.requestId,
+    input: { industry: request.industry, customer_count: request.customer_count, avg_revenue: request.avg_revenue, churn_rate: request.churn_rate, currency: request.currency },
+    result,
+    ...(contact ? { contact } : {}),
+  };
+  await ctx.env.EVENTS_QUEUE.send(event, { contentType: 'json' });
+  logger.info('roi.calculated', { request_id: ctx.requestId, event_id: id, industry: request.industry, with_email: !!contact, email_domain: contact && emailDomain(contact.email_normalized) });
+  return answer;
+}

@@ -1,0 +1,78 @@
+import { newId } from '../domain/ids';
+import { downloadQuery, signDownload } from '../domain/signed-link';
+import { ApiError } from '../http/errors';
+import type { LeadSubmission } from '../http/schemas/lead-submission';
+import { emailDomain, logger } from '../logger';
+import type { ContentDownloadedEvent } from '../queues/tool-events';
+import { admitSubmission } from './admit-submission';
+import { isSpam, toContactCapture } from './capture-lead';
+import type { ServiceContext } from './context';
+
+export type DownloadRequest = Pick<
+  LeadSubmission,
+  'email' | 'name' | 'company' | 'company_domain' | 'phone' | 'consent' | 'utm' | 'referrer' | 'landing_page' | 'website' | 'turnstile_token'
+>;
+
+export interface DownloadGranted {
+  id: string;
+  download_url: string;
+  expires_at: string;
+}
+
+/** The path of an asset's signed file link; `origin` is the API's public origin. */
+export function fileUrl(origin: string, slug: string): string {
+  return `${origin}/api/v1/content/${encodeURIComponent(slug)}/file`;
+}
+
+/**
+ * A gated download: the same gate as a form (honeypot, Turnstile action `content_download`, per-email
+ * and per-network limits), then the download is queued durably and a signed link valid for
+ * DOWNLOAD_LINK_TTL_SECONDS is handed back (and mailed by the consumer).
+ */
+export async function captureDownload({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { slug: string; request: DownloadRequest; clientIp: string; origin: string };
+}): Promise<DownloadGranted> {
+  const { slug, request, clientIp, origin } = input;
+  const asset = ctx.config.CONTENT_ASSETS[slug];
+  if (!asset) throw new ApiError('not_found', { detail: 'No downloadable content with this slug.' });
+
+  const id = newId();
+  const now = Date.now();
+  const expiresAtSeconds = Math.floor(now / 1000) + ctx.config.DOWNLOAD_LINK_TTL_SECONDS;
+  const expires_at = new Date(expiresAtSeconds * 1000).toISOString();
+  if (isSpam(request)) {
+    // Same shape as a real answer, but signed under a throwaway key: the link will be refused.
+    logger.info('content.spam_honeypot', { request_id: ctx.requestId, asset_slug: slug });
+    const decoy = await signDownload(crypto.randomUUID(), { slug, downloadId: id, expiresAt: expiresAtSeconds });
+    const query = new URLSearchParams({ download: id, expires: String(expiresAtSeconds), signature: decoy });
+    return { id, download_url: `${fileUrl(origin, slug)}?${query}`, expires_at };
+  }
+
+  const occurredAt = new Date(now).toISOString();
+  const contact = toContactCapture(request, 'whitepaper_download', occurredAt);
+  await admitSubmission({
+    ctx,
+    input: { emailNormalized: contact.email_normalized, clientIp, turnstileToken: request.turnstile_token, action: 'content_download', eventId: id },
+  });
+
+  const query = await downloadQuery(ctx.config.DOWNLOAD_LINK_SECRET, { slug, downloadId: id, expiresAt: expiresAtSeconds });
+  const download_url = `${fileUrl(origin, slug)}?${query}`;
+  const event: ContentDownloadedEvent = {
+    id,
+    type: 'content.downloaded',
+    occurred_at: occurredAt,
+    request_id: ctx.requestId,
+    asset_slug: slug,
+    asset_title: asset.title,
+    download_url,
+    link_expires_at: expires_at,
+    contact,
+  };
+  await ctx.env.EVENTS_QUEUE.send(event, { contentType: 'json' });
+  logger.info('content.download_granted', { request_id: ctx.requestId, event_id: id, asset_slug: slug, email_domain: emailDomain(contact.email_normalized) });
+  return { id, download_url, expires_at };
+}
