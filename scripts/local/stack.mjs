@@ -51,7 +51,7 @@ export async function startStack({ port = 8787, dataDir = `${ROOT}/.data`, vars 
   const bridge = await startWsBridge({ port: bridgePort ?? Number(devVars.NEON_WS_PROXY.split(':')[1]) });
   log(`bridge    ws://${bridge.url} → postgres (the Neon driver's WebSocket, loopback only)`);
 
-  const args = ['dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', `${dataDir}/wrangler`, '--show-interactive-dev-session=false'];
+  const args = ['dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', `${dataDir}/wrangler`, '--show-interactive-dev-session=false', '--test-scheduled'];
   for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`);
   const wrangler = spawn(`${ROOT}/node_modules/.bin/wrangler`, args, {
     cwd: ROOT,
@@ -61,10 +61,14 @@ export async function startStack({ port = 8787, dataDir = `${ROOT}/.data`, vars 
   let stderr = '';
   wrangler.stderr?.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
 
+  // wrangler dev does not fire cron triggers by itself: do what Cloudflare does, once a minute.
+  const cron = setInterval(() => fetch(`http://127.0.0.1:${port}/__scheduled?cron=${encodeURIComponent('* * * * *')}`).catch(() => {}), 60_000);
+
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    clearInterval(cron);
     wrangler.kill('SIGTERM');
     await new Promise((r) => (wrangler.exitCode !== null ? r() : wrangler.once('exit', r)));
     await bridge.stop();

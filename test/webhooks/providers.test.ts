@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { uniqueEmail } from '../support/api';
+import { call, uniqueEmail } from '../support/api';
 import { createLead, leadById, mondayToken, pipedriveHeaders, postRaw, standardHeaders, STANDARD_OLD } from './signing';
 import { historyOf, recordCrmSync, settled, trialNotifications, type Receipt } from './support';
 
@@ -71,5 +71,21 @@ describe('Standard Webhooks', () => {
     // Same webhook-id again: one change, one notification.
     expect(await (await postRaw('/api/v1/webhooks/standard', body, headers)).json()).toEqual({ id: receipt.id, duplicate: true });
     expect(await trialNotifications(leadId)).toHaveLength(1);
+
+    // A new delivery saying the same thing: recorded, nothing changes, the trial is not unlocked twice.
+    const later = (await (await postRaw('/api/v1/webhooks/standard', body, standardHeaders(body))).json()) as Receipt;
+    expect(later.duplicate).toBe(false);
+    expect(await settled(later.id)).toMatchObject({ outcome: 'ignored', outcomeDetail: 'lead already customer', leadId });
+    expect(await trialNotifications(leadId)).toHaveLength(1);
+    expect((await historyOf(leadId)).filter((e) => e.type === 'trial_unlocked')).toHaveLength(1);
+  });
+});
+
+describe('documentation', () => {
+  it('lists the webhook endpoints in the OpenAPI document', async () => {
+    const res = await call('/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/webhooks/{provider}', '/api/v1/webhooks/crm-update', '/api/v1/webhook-events', '/api/v1/webhook-events/{id}/replay']));
   });
 });

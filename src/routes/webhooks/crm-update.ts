@@ -1,0 +1,22 @@
+import { createRoute } from '@hono/zod-openapi';
+import { ApiError } from '../../http/errors';
+import { createRouter } from '../../http/router';
+import { answerWebhook, webhookResponses } from './receipt';
+
+export const crmUpdateRoute = createRoute({
+  method: 'post',
+  path: '/webhooks/crm-update',
+  tags: ['Webhooks'],
+  summary: 'Receive the configured CRM\'s webhook',
+  description: 'The same as `/webhooks/{provider}` for the provider named by `CRM_WEBHOOK_PROVIDER`. Not configured: 404.',
+  responses: {
+    ...webhookResponses,
+    404: { description: 'No CRM_WEBHOOK_PROVIDER is configured.', content: { 'application/problem+json': { schema: webhookResponses[401].content['application/problem+json'].schema } } },
+  },
+});
+
+export const receiveCrmUpdate = createRouter().openapi(crmUpdateRoute, async (c) => {
+  const provider = c.var.config.CRM_WEBHOOK_PROVIDER;
+  if (!provider) throw new ApiError('not_found', { detail: 'No such endpoint.' });
+  return (await answerWebhook(c, provider)) as never;
+});

@@ -1,0 +1,51 @@
+import { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { ApiError } from '../../http/errors';
+import { ProblemSchema } from '../../http/schemas/common';
+import { serviceContext } from '../../http/service-context';
+import type { AppEnv } from '../../http/types';
+import { mondayChallenge } from '../../integrations/webhooks/verify/monday';
+import type { WebhookProvider } from '../../integrations/webhooks/verify';
+import { receiveWebhook } from '../../services/receive-webhook';
+
+export const WebhookReceiptSchema = z
+  .object({
+    id: z.uuid().openapi({ description: 'The recorded webhook event (see GET /api/v1/webhook-events).', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }),
+    duplicate: z.boolean().openapi({ description: 'True when this delivery id was received before: acknowledged, not applied again.', example: false }),
+  })
+  .openapi('WebhookReceipt');
+
+export const MondayChallengeSchema = z
+  .object({ challenge: z.string().openapi({ description: 'Echo of monday.com\'s URL verification challenge.', example: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P' }) })
+  .openapi('MondayChallenge');
+
+export const webhookResponses = {
+  200: {
+    description: 'Verified and recorded; the lead is updated within seconds. monday.com\'s `{"challenge"}` handshake is answered with the same JSON.',
+    content: { 'application/json': { schema: z.union([WebhookReceiptSchema, MondayChallengeSchema]) } },
+  },
+  401: { description: 'Not authenticated (signature, credentials, token or timestamp). Nothing was applied.', content: { 'application/problem+json': { schema: ProblemSchema } } },
+  413: { description: 'The body is larger than the limit.', content: { 'application/problem+json': { schema: ProblemSchema } } },
+  415: { description: 'The body is not application/json.', content: { 'application/problem+json': { schema: ProblemSchema } } },
+} as const;
+
+/**
+ * Shared by /webhooks/{provider} and /webhooks/crm-update. The raw text is what is verified: the JSON
+ * middleware only checked its syntax and cached it; nothing reads it as JSON before the check passes.
+ */
+export async function answerWebhook(c: Context<AppEnv>, provider: WebhookProvider): Promise<Response> {
+  const rawBody = await c.req.text();
+  if (provider === 'monday') {
+    const challenge = mondayChallenge(rawBody);
+    if (challenge !== null) {
+      // Only a configured integration completes the handshake; an unconfigured one refuses like any call.
+      if (!c.var.config.MONDAY_SIGNING_SECRET) throw new ApiError('unauthorized', { detail: 'The webhook could not be authenticated.' });
+      return c.json({ challenge }, 200);
+    }
+  }
+  const receipt = await receiveWebhook({
+    ctx: serviceContext(c),
+    input: { provider, request: { method: c.req.method, url: c.req.url, headers: c.req.raw.headers, rawBody } },
+  });
+  return c.json(receipt, 200);
+}

@@ -1,0 +1,34 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { withDatabase } from '../../http/database';
+import { adminAuth } from '../../http/middleware/admin-auth';
+import { adminErrors, ProblemSchema } from '../../http/schemas/common';
+import { createRouter } from '../../http/router';
+import { serviceContext } from '../../http/service-context';
+import { replayWebhookEvent } from '../../services/manage-webhook-events';
+
+export const replayWebhookEventRoute = createRoute({
+  method: 'post',
+  path: '/webhook-events/{id}/replay',
+  tags: ['Webhooks (admin)'],
+  summary: 'Apply a webhook again',
+  description:
+    'For a verified webhook that changed nothing yet — `unknown_lead` (the lead has arrived since), `failed`, or stuck `pending` — ' +
+    'queues it to be applied again. Applied or ignored ones answer 409: a replay never repeats an effect.',
+  security: [{ AdminKey: [] }],
+  middleware: [adminAuth()] as const,
+  request: { params: z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, description: 'Webhook event id.', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }) }) },
+  responses: {
+    202: {
+      description: 'Queued to be applied again.',
+      content: { 'application/json': { schema: z.object({ event_id: z.uuid().openapi({ description: 'The queued event (UUIDv7).', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }) }).openapi('WebhookReplay') } },
+    },
+    409: { description: 'Rejected, applied or ignored: nothing to replay.', content: { 'application/problem+json': { schema: ProblemSchema } } },
+    ...adminErrors,
+  },
+});
+
+export const replayWebhookEventHandler = createRouter().openapi(replayWebhookEventRoute, async (c) => {
+  const { id } = c.req.valid('param');
+  const { eventId } = await withDatabase(c, (db) => replayWebhookEvent({ ctx: serviceContext(c), input: { db, id } }));
+  return c.json({ event_id: eventId }, 202);
+});

@@ -1,0 +1,135 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Transaction } from '../db/client';
+import { deliveries, leads, webhookEvents, type Lead, type WebhookEvent, type WebhookOutcome } from '../db/schema';
+import { leadStatusFor } from '../domain/crm-status';
+import { normalizeEmail } from '../domain/email';
+import { newId } from '../domain/ids';
+import type { DeliveryRequest } from '../fanout/types';
+import { extractStatusChanges, type StatusChange } from '../integrations/webhooks/status-changes';
+import type { WebhookProvider } from '../integrations/webhooks/verify';
+import { logger } from '../logger';
+import type { ApplyContext } from '../queues/apply-context';
+import type { WebhookReceivedEvent } from '../queues/webhook-events';
+import { AlreadyApplied, appendLeadEvent } from './record-lead-event';
+
+/** Outcomes that may be applied (again): not yet done, or done without effect for a fixable reason. */
+export const APPLICABLE_OUTCOMES: WebhookOutcome[] = ['pending', 'failed', 'unknown_lead'];
+
+interface ChangeResult {
+  outcome: 'applied' | 'ignored' | 'unknown_lead';
+  detail: string;
+  leadId?: string;
+  unlocked?: DeliveryRequest;
+}
+
+/**
+ * Consumer side of a verified CRM webhook: moves each named lead to the status the CRM's value maps
+ * to, records `status_changed` (and `trial_unlocked` the first time a lead becomes a customer) and
+ * the webhook's outcome, all in the event's transaction. The row is locked, and an `applied` or
+ * `ignored` row is never applied again, so a duplicate message or a replay changes nothing twice.
+ */
+export async function applyWebhookReceived(tx: Transaction, event: WebhookReceivedEvent, ctx: ApplyContext): Promise<DeliveryRequest[]> {
+  const [row] = await tx.select().from(webhookEvents).where(eq(webhookEvents.id, event.webhook_event_id)).for('update').limit(1);
+  if (!row || !row.verified) {
+    logger.error('webhook.apply_missing_row', { event_id: event.id, webhook_event_id: event.webhook_event_id });
+    return [];
+  }
+  if (!APPLICABLE_OUTCOMES.includes(row.outcome)) throw new AlreadyApplied(event.id);
+
+  const provider = row.provider as WebhookProvider;
+  const extraction = extractStatusChanges(provider, row.payload);
+  if ('error' in extraction) return finish(tx, row, 'failed', extraction.error);
+  if (extraction.changes.length === 0) return finish(tx, row, 'ignored', extraction.note ?? 'no status change');
+
+  const results: ChangeResult[] = [];
+  for (const change of extraction.changes) results.push(await applyChange(tx, row, change, event, ctx));
+
+  const outcome = results.some((r) => r.outcome === 'applied') ? 'applied' : results.some((r) => r.outcome === 'unknown_lead') ? 'unknown_lead' : 'ignored';
+  const leadId = results.find((r) => r.outcome === 'applied')?.leadId ?? results.find((r) => r.leadId)?.leadId;
+  const requests = results.flatMap((r) => (r.unlocked ? [r.unlocked] : []));
+  // One outbox row per (event, destination, key): a batch unlocking several trials keys them apart.
+  requests.forEach((r, i) => {
+    if (i > 0) r.key = `trial_unlocked:${r.leadId}`;
+  });
+  await finish(tx, row, outcome, results.map((r) => r.detail).join('; ').slice(0, 1000), leadId);
+  logger.info('webhook.applied', { webhook_event_id: row.id, provider, outcome, changes: results.length, trials_unlocked: requests.length });
+  return requests;
+}
+
+async function applyChange(tx: Transaction, row: WebhookEvent, change: StatusChange, event: WebhookReceivedEvent, ctx: ApplyContext): Promise<ChangeResult> {
+  const target = leadStatusFor(ctx.config.CRM_STATUS_MAP, row.provider, change.status);
+  if (!target) return { outcome: 'ignored', detail: `"${change.status.slice(0, 60)}" maps to no Leadgate status` };
+  const lead = await findLead(tx, row.provider, change);
+  if (!lead) return { outcome: 'unknown_lead', detail: `no lead for this ${change.email ? 'email' : change.leadId ? 'lead id' : `${row.provider} record ${change.crmId}`}` };
+
+  const unlocks = target === 'customer' && !lead.trialUnlockedAt;
+  if (lead.status === target && !unlocks) return { outcome: 'ignored', detail: `lead already ${target}`, leadId: lead.id };
+
+  const now = new Date();
+  await tx
+    .update(leads)
+    .set({ status: target, updatedAt: now, ...(unlocks ? { trialUnlockedAt: now } : {}) })
+    .where(eq(leads.id, lead.id));
+  const common = { leadId: lead.id, source: `webhook:${row.provider}`, occurredAt: now.toISOString(), requestId: event.request_id };
+  if (lead.status !== target) {
+    await appendLeadEvent(tx, {
+      ...common,
+      id: newId(),
+      type: 'status_changed',
+      payload: { from: lead.status, to: target, provider: row.provider, crm_status: change.status, delivery_id: row.deliveryId, webhook_event_id: row.id },
+    });
+  }
+  if (!unlocks) return { outcome: 'applied', detail: `${lead.status} → ${target}`, leadId: lead.id };
+
+  await appendLeadEvent(tx, { ...common, id: newId(), type: 'trial_unlocked', payload: { provider: row.provider, webhook_event_id: row.id } });
+  return {
+    outcome: 'applied',
+    detail: `${lead.status} → ${target}, trial unlocked`,
+    leadId: lead.id,
+    unlocked: {
+      destination: 'webhook',
+      key: 'trial_unlocked',
+      leadId: lead.id,
+      payload: {
+        type: 'lead.trial_unlocked',
+        data: { lead_id: lead.id, email: lead.email, company_domain: lead.companyDomain, unlocked_at: now.toISOString() },
+      },
+    },
+  };
+}
+
+/** By Leadgate id, else by normalized email, else by the CRM record id our CRM sync was answered with. */
+async function findLead(tx: Transaction, provider: string, change: StatusChange): Promise<Lead | undefined> {
+  if (change.leadId && /^[0-9a-f-]{36}$/i.test(change.leadId)) {
+    const [lead] = await tx.select().from(leads).where(eq(leads.id, change.leadId)).for('update').limit(1);
+    if (lead) return lead;
+  }
+  if (change.email) {
+    const [lead] = await tx.select().from(leads).where(eq(leads.emailNormalized, normalizeEmail(change.email))).for('update').limit(1);
+    if (lead) return lead;
+  }
+  if (change.crmId) {
+    // HubSpot answers with the contact id, Pipedrive with "person:<id>,lead:<id>".
+    const refs = sql`string_to_array(${deliveries.providerReference}, ',')`;
+    const [synced] = await tx
+      .select({ leadId: deliveries.leadId })
+      .from(deliveries)
+      .where(and(eq(deliveries.destination, 'crm'), eq(deliveries.key, provider), sql`(${change.crmId} = ANY(${refs}) OR ${`person:${change.crmId}`} = ANY(${refs}))`))
+      .orderBy(sql`${deliveries.deliveredAt} DESC NULLS LAST`)
+      .limit(1);
+    if (synced?.leadId) {
+      const [lead] = await tx.select().from(leads).where(eq(leads.id, synced.leadId)).for('update').limit(1);
+      return lead;
+    }
+  }
+  return undefined;
+}
+
+async function finish(tx: Transaction, row: WebhookEvent, outcome: WebhookOutcome, detail: string, leadId?: string): Promise<DeliveryRequest[]> {
+  await tx
+    .update(webhookEvents)
+    .set({ outcome, outcomeDetail: detail, leadId: leadId ?? row.leadId, appliedAt: new Date() })
+    .where(eq(webhookEvents.id, row.id));
+  if (outcome !== 'applied') logger.info('webhook.not_applied', { webhook_event_id: row.id, provider: row.provider, outcome });
+  return [];
+}
