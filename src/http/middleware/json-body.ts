@@ -12,7 +12,8 @@ const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
 export function jsonBody(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next();
-    const limit = c.var.config.MAX_BODY_BYTES;
+    // CRMs batch up to 100 events in one webhook call; forms never need more than a few KiB.
+    const limit = c.req.path.startsWith('/api/v1/webhooks/') ? c.var.config.WEBHOOK_MAX_BODY_BYTES : c.var.config.MAX_BODY_BYTES;
     const declared = Number(c.req.header('content-length') ?? NaN);
     if (declared > limit) throw new ApiError('payload_too_large', { detail: `The body must be at most ${limit} bytes.` });
 
