@@ -1,4 +1,3 @@
-import { swaggerUI } from '@hono/swagger-ui';
 import { createRouter } from '../http/router';
 
 export const OPENAPI_INFO = {
@@ -16,5 +15,16 @@ export const OPENAPI_INFO = {
 export function mountDocs(app: ReturnType<typeof createRouter>) {
   app.openAPIRegistry.registerComponent('securitySchemes', 'AdminKey', { type: 'http', scheme: 'bearer', description: 'ADMIN_API_KEY' });
   app.doc31('/openapi.json', (c) => ({ ...OPENAPI_INFO, servers: [{ url: new URL(c.req.url).origin }] }));
-  app.get('/docs', swaggerUI({ url: '/openapi.json', title: 'Leadgate API' }));
+  app.get('/docs', (c) => c.html(DOCS_PAGE));
+  // Swagger UI's own files, from the swagger-ui-dist package (see [assets] in wrangler.toml).
+  app.get('/docs/assets/:file{swagger-ui\\.css|swagger-ui-bundle\\.js}', (c) =>
+    c.env.ASSETS.fetch(new Request(new URL(`/${c.req.param('file')}`, c.req.url))),
+  );
 }
+
+const DOCS_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Leadgate API</title><link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div><script src="/docs/assets/swagger-ui-bundle.js"></script>
+<script>window.onload = () => { window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', persistAuthorization: true }); };</script>
+</body></html>`;

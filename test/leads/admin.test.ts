@@ -56,6 +56,15 @@ describe('API docs', () => {
     expect(email.example).toBeTruthy();
     const docs = await call('/docs');
     expect(docs.status).toBe(200);
-    expect(await docs.text()).toContain('openapi.json');
+    const page = await docs.text();
+    expect(page).toContain('/openapi.json');
+    // Served by the Worker itself, so the docs work without a CDN.
+    for (const asset of ['/docs/assets/swagger-ui-bundle.js', '/docs/assets/swagger-ui.css']) {
+      expect(page).toContain(asset);
+      const res = await call(asset);
+      expect(res.status).toBe(200);
+      expect((await res.text()).length).toBeGreaterThan(10_000);
+    }
+    expect((await call('/docs/assets/package.json')).status).toBe(404);
   });
 });
