@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { DemoHostsSchema } from './domain/demo-hosts';
 import { ContentAssetsConfig } from './domain/content-assets';
+import { effectiveStatusMap } from './domain/crm-status';
 
 /**
  * Configuration is read from the Worker's env (vars in wrangler.toml, secrets from `wrangler secret put`,
@@ -26,6 +28,7 @@ const ConfigSchema = z
     ADMIN_API_KEY: z.string().min(24, 'ADMIN_API_KEY must be at least 24 characters'),
     CORS_ORIGINS: csv,
     MAX_BODY_BYTES: int(16 * 1024),
+    WEBHOOK_MAX_BODY_BYTES: int(256 * 1024),
 
     TURNSTILE_ENABLED: bool(true),
     /** "cloudflare" calls siteverify; "local" is the offline twin for `npm run dev` (never in production). */
@@ -72,6 +75,16 @@ const ConfigSchema = z
     DELIVERY_BACKOFF_BASE_SECONDS: int(10),
     DELIVERY_BACKOFF_MAX_SECONDS: int(3600),
 
+    // Demo scheduling (src/routes/demo, src/durable-objects/scheduler.ts). DEMO_HOSTS: JSON array of hosts.
+    DEMO_HOSTS: z.string().optional().transform((v, ctx) => parseJson<unknown[]>(v, ctx) ?? []).pipe(DemoHostsSchema),
+    BOOKING_LINK_SECRET: z.string().min(32, 'BOOKING_LINK_SECRET must be at least 32 characters').optional(),
+    DEMO_ATTEMPTS_PER_HOUR: int(5),
+    DEMO_MAX_ACTIVE_PER_EMAIL: int(1),
+    DEMO_CANCEL_MIN_NOTICE_MINUTES: z.coerce.number().int().min(0).default(120),
+    DEMO_REMINDER_MINUTES_BEFORE: int(60),
+    GOOGLE_CALENDAR_ACCESS_TOKEN: z.string().optional(),
+    GOOGLE_CALENDAR_API_URL: z.string().url().default('https://www.googleapis.com/calendar/v3'),
+
     /** ROI calculator: seconds a worker keeps the industry benchmarks before reading Postgres again. */
     BENCHMARK_CACHE_TTL_SECONDS: int(60),
     /** Gated downloads: HMAC-SHA256 key of the signed download links (a secret). */
@@ -79,6 +92,23 @@ const ConfigSchema = z
     DOWNLOAD_LINK_TTL_SECONDS: int(7 * 24 * 3600),
     /** JSON object: asset slug → { "title", "url" } (see src/domain/content-assets.ts). */
     CONTENT_ASSETS: ContentAssetsConfig,
+    // Inbound CRM webhooks (src/routes/webhooks). A provider without its secret refuses every call.
+    HUBSPOT_CLIENT_SECRET: z.string().min(1).optional(),
+    PIPEDRIVE_WEBHOOK_USER: z.string().min(1).optional(),
+    PIPEDRIVE_WEBHOOK_PASSWORD: z.string().min(1).optional(),
+    MONDAY_SIGNING_SECRET: z.string().min(1).optional(),
+    /** Comma list of `whsec_…` secrets; several are accepted at once so keys can be rotated. */
+    STANDARD_WEBHOOK_SECRETS: csv.pipe(z.array(z.string().regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'each secret must be whsec_ followed by base64'))),
+    /** The provider `POST /api/v1/webhooks/crm-update` is for. */
+    CRM_WEBHOOK_PROVIDER: z.enum(['hubspot', 'pipedrive', 'monday', 'standard']).optional(),
+    /** JSON: provider → { CRM status value → Leadgate status }; a provider given replaces its defaults. */
+    CRM_STATUS_MAP: z
+      .string()
+      .optional()
+      .transform((v, ctx) => parseJson<unknown>(v, ctx))
+      .pipe(z.record(z.string(), z.record(z.string(), z.string().regex(/^[a-z_]{1,40}$/, 'must be a Leadgate status such as "customer"'))).optional())
+      .transform((v) => effectiveStatusMap(v)),
+    WEBHOOK_TOLERANCE_SECONDS: int(300),
   })
   .superRefine((c, ctx) => {
     if (c.ENVIRONMENT !== 'production') return;
@@ -88,6 +118,7 @@ const ConfigSchema = z
     if (c.TURNSTILE_HOSTNAMES.length === 0) ctx.addIssue({ code: 'custom', path: ['TURNSTILE_HOSTNAMES'], message: 'must list the site hostnames in production' });
     if (c.PROVIDER_MODE !== 'live') ctx.addIssue({ code: 'custom', path: ['PROVIDER_MODE'], message: 'must be "live" in production' });
     if (c.NEON_WS_PROXY) ctx.addIssue({ code: 'custom', path: ['NEON_WS_PROXY'], message: 'is for local development only' });
+    if (c.DEMO_HOSTS.length > 0 && !c.BOOKING_LINK_SECRET) ctx.addIssue({ code: 'custom', path: ['BOOKING_LINK_SECRET'], message: 'is required when DEMO_HOSTS is set' });
   });
 
 export type Config = z.infer<typeof ConfigSchema>;

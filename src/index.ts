@@ -7,6 +7,8 @@ import { consumeEvents } from './queues/events-consumer';
 
 export { RateLimiter } from './durable-objects/rate-limiter';
 export { IdempotencyStore } from './durable-objects/idempotency';
+export { Scheduler } from './durable-objects/scheduler';
+export { DemoGuard } from './durable-objects/demo-guard';
 export { DevOutbox } from './integrations/capture/dev-outbox';
 
 const app = createApp();

@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import type { DemoEvent } from './demo-events';
 import type { Consent, Touch } from '../db/schema';
 import type { ContentDownloadedEvent, RoiCalculatedEvent } from './tool-events';
+import type { WebhookReceivedEvent } from './webhook-events';
 
 /** The contact data of a person as captured at the edge (already normalized). */
 export interface ContactCapture {
@@ -29,7 +31,7 @@ export interface LeadSubmittedEvent extends Envelope<'lead.submitted'> {
   details: Record<string, unknown>;
 }
 
-export type EventMessage = LeadSubmittedEvent | RoiCalculatedEvent | ContentDownloadedEvent;
+export type EventMessage = LeadSubmittedEvent | RoiCalculatedEvent | ContentDownloadedEvent | WebhookReceivedEvent | DemoEvent;
 export type EventType = EventMessage['type'];
 
 /** Shape check for what comes off the queue: a message that fails it can never be applied. */

@@ -2,6 +2,10 @@ import { loadConfig } from '../config';
 import { openDatabase, type Transaction } from '../db/client';
 import { logger } from '../logger';
 import { applyLeadSubmitted } from '../services/apply-lead-submitted';
+import { DEMO_APPLIERS } from '../services/apply-demo-events';
+import { applyWebhookReceived } from '../services/apply-webhook';
+import { applyRoiCalculated } from '../services/apply-roi-calculated';
+import { applyContentDownloaded } from '../services/apply-content-downloaded';
 import { AlreadyApplied } from '../services/record-lead-event';
 import { enqueueDeliveries, recordDeliveries } from '../fanout/record-deliveries';
 import type { DeliveryRequest } from '../fanout/types';
@@ -16,6 +20,10 @@ import { EventEnvelopeSchema, type EventMessage, type EventType } from './event-
 type Applier = (tx: Transaction, event: any, ctx: ApplyContext) => Promise<DeliveryRequest[] | void>;
 const APPLIERS: Record<EventType, Applier> = {
   'lead.submitted': applyLeadSubmitted,
+  ...DEMO_APPLIERS,
+  'webhook.received': applyWebhookReceived,
+  'roi.calculated': applyRoiCalculated,
+  'content.downloaded': applyContentDownloaded,
 };
 
 /** Exponential backoff for a message whose write failed: 5 s, 10 s, 20 s … capped at 5 minutes. */

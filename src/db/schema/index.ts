@@ -1,3 +1,6 @@
 export * from './leads';
 export * from './tools';
 export * from './deliveries';
+export * from './benchmarks';
+export * from './webhooks';
+export * from './bookings';

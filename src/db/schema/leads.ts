@@ -27,6 +27,7 @@ export const leads = pgTable(
     companyDomain: text('company_domain'),
     phone: text('phone'),
     status: text('status').notNull().default('new'),
+    trialUnlockedAt: timestamp('trial_unlocked_at', { withTimezone: true }),
     firstSource: text('first_source').notNull(),
     firstTouch: jsonb('first_touch').$type<Touch>().notNull(),
     lastTouch: jsonb('last_touch').$type<Touch>().notNull(),

@@ -1,0 +1,42 @@
+import type { ContactCapture } from '../queues/event-messages';
+import type { DemoHost } from './demo-hosts';
+
+export type BookingStatus = 'confirmed' | 'cancelled';
+
+/** A demo booking as the host's Scheduler Durable Object owns it (times as ISO UTC strings). */
+export interface DemoBooking {
+  id: string;
+  host_id: string;
+  start: string;
+  end: string;
+  status: BookingStatus;
+  /** iCalendar SEQUENCE: 0 when booked, +1 per reschedule and on cancellation. */
+  sequence: number;
+  visitor_time_zone: string;
+  notes?: string;
+  contact: ContactCapture;
+  cancel_url: string;
+  reschedule_url: string;
+  created_at: string;
+}
+
+/** What invites and emails say about the host. */
+export type HostRef = Pick<DemoHost, 'id' | 'name' | 'email' | 'time_zone'>;
+
+export const hostRef = (h: DemoHost): HostRef => ({ id: h.id, name: h.name, email: h.email, time_zone: h.time_zone });
+
+/** The iCalendar UID of a booking: stable for its whole life, so updates and the cancel match it. */
+export const inviteUid = (bookingId: string): string => `${bookingId}@leadgate`;
+
+/**
+ * A UUID (version 8, RFC 9562) derived from a name with SHA-256: the same change of the same booking
+ * always gets the same event id, so a retried cancel, reschedule or reminder is applied once downstream.
+ */
+export async function derivedEventId(name: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(name)));
+  const b = digest.slice(0, 16);
+  b[6] = (b[6]! & 0x0f) | 0x80;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

@@ -1,0 +1,137 @@
+import { inVisitorZone, nearestSlots, unionSlots, type Interval } from '../domain/availability';
+import { hostRef, type DemoBooking } from '../domain/demo-booking';
+import { hostsByLeastLoad, type DemoHost } from '../domain/demo-hosts';
+import { newId } from '../domain/ids';
+import { demoGuard } from '../durable-objects/demo-guard';
+import { schedulerFor, searchWindow } from '../durable-objects/scheduler';
+import { ApiError } from '../http/errors';
+import type { DemoRequest } from '../http/schemas/demo';
+import { calendarFor } from '../integrations/calendar';
+import { emailDomain, logger } from '../logger';
+import type { DemoBookedEvent } from '../queues/demo-events';
+import { admitSubmission } from './admit-submission';
+import { isSpam, toContactCapture } from './capture-lead';
+import type { ServiceContext } from './context';
+import { bookingLinks, demoSetup } from './demo-setup';
+
+export interface BookingAnswer {
+  booking_id: string;
+  status: DemoBooking['status'];
+  start: string;
+  end: string;
+  local_start: string;
+  time_zone: string;
+  sequence: number;
+  host: { name: string };
+  cancel_url?: string;
+  reschedule_url?: string;
+}
+
+export function bookingAnswer(b: DemoBooking, hostName: string, withLinks: boolean): BookingAnswer {
+  return {
+    booking_id: b.id,
+    status: b.status,
+    start: b.start,
+    end: b.end,
+    local_start: inVisitorZone({ start: Date.parse(b.start), end: Date.parse(b.end) }, b.visitor_time_zone).local_start,
+    time_zone: b.visitor_time_zone,
+    sequence: b.sequence,
+    host: { name: hostName },
+    ...(withLinks ? { cancel_url: b.cancel_url, reschedule_url: b.reschedule_url } : {}),
+  };
+}
+
+/** 409 for a slot someone else holds, with the closest free ones on the visitor's clock. */
+export function slotTaken(nearest: Interval[], timeZone: string): ApiError {
+  return new ApiError('conflict', {
+    detail: 'That time is no longer available. Please pick one of the nearest free slots.',
+    extra: { reason: 'slot_taken', nearest_slots: nearest.map((s) => inVisitorZone(s, timeZone)) },
+  });
+}
+
+/**
+ * The request path of a demo booking: gate it (Turnstile, per-network limit), the person's guard
+ * (attempts per hour, one active demo), then the hosts' Schedulers, least loaded first, until one takes
+ * the slot. The booking is decided here, synchronously, by the Durable Objects; Postgres, the invites
+ * and the CRM follow through the events queue.
+ */
+export async function bookDemo({ ctx, input }: { ctx: ServiceContext; input: { request: DemoRequest; clientIp: string; origin: string } }): Promise<BookingAnswer> {
+  const { request, clientIp, origin } = input;
+  const { hosts, secret } = demoSetup(ctx.config);
+  const id = newId();
+  const now = Date.now();
+  const start = Date.parse(request.start);
+  if (isSpam(request)) {
+    logger.info('demo.spam_honeypot', { request_id: ctx.requestId });
+    const decoy = { id, host_id: '', start: new Date(start).toISOString(), end: new Date(start + hosts[0]!.slot_minutes * 60_000).toISOString(), status: 'confirmed', sequence: 0, visitor_time_zone: request.time_zone } as DemoBooking;
+    return bookingAnswer(decoy, hosts[0]!.name, false);
+  }
+  const occurredAt = new Date(now).toISOString();
+  const contact = toContactCapture(request, 'demo_request', occurredAt);
+  await admitSubmission({ ctx, input: { emailNormalized: undefined, clientIp, turnstileToken: request.turnstile_token, action: 'demo_request', eventId: id } });
+
+  const guard = demoGuard(ctx.env.DEMO_GUARD, contact.email_normalized);
+  const decision = await guard.admit({ bookingId: id, now, attemptsPerHour: ctx.config.DEMO_ATTEMPTS_PER_HOUR, maxActive: ctx.config.DEMO_MAX_ACTIVE_PER_EMAIL });
+  if (!decision.ok && decision.reason === 'attempts') {
+    throw new ApiError('rate_limited', {
+      detail: `Too many booking attempts for this email address. Please try again in ${Math.ceil(decision.retryAfterSeconds / 60)} minutes.`,
+      headers: { 'retry-after': String(decision.retryAfterSeconds) },
+    });
+  }
+  if (!decision.ok) {
+    throw new ApiError('conflict', {
+      detail: 'This email address already has an upcoming demo. Use the reschedule link in its invite to move it.',
+      extra: { reason: 'active_demo_exists' },
+    });
+  }
+
+  let booked: { booking: DemoBooking; host: DemoHost } | undefined;
+  try {
+    booked = await takeSlot(ctx, hosts, { id, start, now, request, contact, secret, origin, occurredAt });
+    const event: DemoBookedEvent = { id, type: 'demo.booked', occurred_at: occurredAt, request_id: ctx.requestId, booking: booked.booking, host: hostRef(booked.host) };
+    await guard.confirm(id, Date.parse(booked.booking.end));
+    // Last step: once the event is queued, the invites go out and the booking stands.
+    await ctx.env.EVENTS_QUEUE.send(event, { contentType: 'json' });
+  } catch (err) {
+    // Nothing was promised: free the slot (if taken) and the person's reservation, then answer the error.
+    if (booked) await schedulerFor(ctx.env.SCHEDULER, booked.host.id).discard(id).catch(() => undefined);
+    await guard.release(id).catch(() => undefined);
+    throw err;
+  }
+  logger.info('demo.booked', { request_id: ctx.requestId, booking_id: id, host_id: booked.host.id, email_domain: emailDomain(contact.email_normalized) });
+  return bookingAnswer(booked.booking, booked.host.name, true);
+}
+
+async function takeSlot(
+  ctx: ServiceContext,
+  hosts: DemoHost[],
+  b: { id: string; start: number; now: number; request: DemoRequest; contact: DemoBooking['contact']; secret: string; origin: string; occurredAt: string },
+): Promise<{ booking: DemoBooking; host: DemoHost }> {
+  const loads = await Promise.all(hosts.map((h) => schedulerFor(ctx.env.SCHEDULER, h.id).upcomingCount(b.now)));
+  const ordered = hostsByLeastLoad(hosts, Object.fromEntries(hosts.map((h, i) => [h.id, loads[i]!])));
+  const window = searchWindow(b.start, b.now);
+  const offered: Interval[][] = [];
+  for (const host of ordered) {
+    let busy: Interval[];
+    try {
+      busy = await calendarFor(host, ctx.config).busy(window.start, window.end);
+    } catch (err) {
+      logger.warn('demo.calendar_unavailable', { request_id: ctx.requestId, host_id: host.id, error: String(err) });
+      continue;
+    }
+    const links = await bookingLinks(b.secret, b.origin, b.id, host.id);
+    const result = await schedulerFor(ctx.env.SCHEDULER, host.id).book({
+      host,
+      start: b.start,
+      now: b.now,
+      busy,
+      reminderMinutes: ctx.config.DEMO_REMINDER_MINUTES_BEFORE,
+      booking: { id: b.id, visitor_time_zone: b.request.time_zone, notes: b.request.notes, contact: b.contact, ...links, created_at: b.occurredAt },
+    });
+    if (result.ok) return { booking: result.booking, host };
+    offered.push(result.nearest);
+  }
+  // No calendar could be read: we cannot tell free from busy, so we say so rather than guess.
+  if (offered.length === 0) throw new ApiError('service_unavailable', { headers: { 'retry-after': '30' } });
+  throw slotTaken(nearestSlots(unionSlots(offered), b.start), b.request.time_zone);
+}

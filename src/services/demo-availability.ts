@@ -1,0 +1,43 @@
+import { inVisitorZone, unionSlots, type Interval, type VisitorSlot } from '../domain/availability';
+import type { DemoHost } from '../domain/demo-hosts';
+import { schedulerFor } from '../durable-objects/scheduler';
+import { ApiError } from '../http/errors';
+import { calendarFor } from '../integrations/calendar';
+import { logger } from '../logger';
+import type { ServiceContext } from './context';
+import { demoSetup } from './demo-setup';
+
+const DAY = 86_400_000;
+export const MAX_RANGE_DAYS = 31;
+
+/** One host's free slots: their Scheduler's view with their calendar's busy times subtracted. */
+export async function hostFreeSlots(ctx: ServiceContext, host: DemoHost, from: number, to: number, now: number): Promise<Interval[]> {
+  let busy: Interval[];
+  try {
+    busy = await calendarFor(host, ctx.config).busy(from, to);
+  } catch (err) {
+    // An unreadable calendar must not look free: that host offers nothing until it can be read.
+    logger.warn('demo.calendar_unavailable', { request_id: ctx.requestId, host_id: host.id, error: String(err) });
+    return [];
+  }
+  return schedulerFor(ctx.env.SCHEDULER, host.id).availability({ host, from, to, now, busy });
+}
+
+/** Free demo slots of all hosts on duty, as one list on the visitor's clock. */
+export async function demoAvailability({ ctx, input }: { ctx: ServiceContext; input: { from?: string; to?: string; timeZone: string } }): Promise<{ from: string; to: string; time_zone: string; slots: VisitorSlot[] }> {
+  const { hosts } = demoSetup(ctx.config);
+  const now = Date.now();
+  const from = input.from ? Date.parse(input.from) : now;
+  const to = input.to ? Date.parse(input.to) : from + 14 * DAY;
+  if (to <= from) throw new ApiError('validation_failed', { detail: 'to: must be after from', fieldErrors: [{ field: 'to', code: 'invalid_range', message: 'must be after from' }] });
+  if (to - from > MAX_RANGE_DAYS * DAY) {
+    throw new ApiError('validation_failed', { detail: `to: at most ${MAX_RANGE_DAYS} days after from`, fieldErrors: [{ field: 'to', code: 'invalid_range', message: `must be at most ${MAX_RANGE_DAYS} days after from` }] });
+  }
+  const perHost = await Promise.all(hosts.map((h) => hostFreeSlots(ctx, h, from, to, now)));
+  return {
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+    time_zone: input.timeZone,
+    slots: unionSlots(perHost).map((s) => inVisitorZone(s, input.timeZone)),
+  };
+}

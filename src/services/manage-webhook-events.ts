@@ -1,0 +1,49 @@
+import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
+import type { Queryable } from '../db/client';
+import { webhookEvents, type WebhookEvent, type WebhookOutcome } from '../db/schema';
+import { ApiError } from '../http/errors';
+import { logger } from '../logger';
+import { APPLICABLE_OUTCOMES } from './apply-webhook';
+import type { ServiceContext } from './context';
+import { enqueue } from './receive-webhook';
+
+export interface WebhookEventFilter {
+  provider?: string;
+  outcome?: WebhookOutcome;
+  verified?: boolean;
+  /** Id of the last row of the previous page (UUIDv7: newest first is id order). */
+  after?: string;
+  limit: number;
+}
+
+export async function listWebhookEvents(db: Queryable, f: WebhookEventFilter): Promise<{ items: WebhookEvent[]; next: string | null }> {
+  const where: SQL[] = [];
+  if (f.provider) where.push(eq(webhookEvents.provider, f.provider));
+  if (f.outcome) where.push(eq(webhookEvents.outcome, f.outcome));
+  if (f.verified !== undefined) where.push(eq(webhookEvents.verified, f.verified));
+  if (f.after) where.push(lt(webhookEvents.id, f.after));
+  const rows = await db
+    .select()
+    .from(webhookEvents)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(webhookEvents.id))
+    .limit(f.limit + 1);
+  const items = rows.slice(0, f.limit);
+  return { items, next: rows.length > f.limit ? items[items.length - 1]!.id : null };
+}
+
+/**
+ * Applies a verified delivery again — after the lead it named has arrived, or the status map was
+ * fixed. Only deliveries that changed nothing yet can be replayed, so a replay never repeats an effect.
+ */
+export async function replayWebhookEvent({ ctx, input }: { ctx: ServiceContext; input: { db: Queryable; id: string } }): Promise<{ eventId: string }> {
+  const [row] = await input.db.select().from(webhookEvents).where(eq(webhookEvents.id, input.id)).limit(1);
+  if (!row) throw new ApiError('not_found', { detail: 'No webhook event with this id.' });
+  if (!row.verified) throw new ApiError('conflict', { detail: 'A rejected webhook cannot be replayed.' });
+  if (!APPLICABLE_OUTCOMES.includes(row.outcome)) {
+    throw new ApiError('conflict', { detail: `This webhook event was ${row.outcome}; only pending, failed or unknown_lead ones can be replayed.` });
+  }
+  const eventId = await enqueue(ctx, row.provider, row.id);
+  logger.info('webhook.replayed', { request_id: ctx.requestId, webhook_event_id: row.id, event_id: eventId });
+  return { eventId };
+}
