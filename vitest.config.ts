@@ -1,5 +1,7 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 async function freePort(): Promise<number> {
@@ -64,10 +66,25 @@ export const TEST_VARS = {
   GOOGLE_CALENDAR_ACCESS_TOKEN: 'ya29.test-google-token',
 };
 
+/**
+ * Tests use wrangler.toml as it is, from a copy in a folder of its own: wrangler reads `.dev.vars` next to
+ * the config file, and a developer's local settings must never leak into the suite.
+ */
+function testWranglerConfig(): string {
+  const root = fileURLToPath(new URL('.', import.meta.url));
+  const dir = `${root}node_modules/.cache/leadgate-test`;
+  mkdirSync(dir, { recursive: true });
+  const toml = readFileSync(`${root}wrangler.toml`, 'utf8')
+    .replace(/^main = "(.+)"$/m, (_m, main) => `main = "${root}${main}"`)
+    .replace(/^directory = "\.\/(.+)"$/m, (_m, d) => `directory = "${root}${d}"`);
+  writeFileSync(`${dir}/wrangler.toml`, toml);
+  return `${dir}/wrangler.toml`;
+}
+
 export default defineConfig({
   plugins: [
     cloudflareTest({
-      wrangler: { configPath: './wrangler.toml' },
+      wrangler: { configPath: testWranglerConfig() },
       miniflare: { bindings: TEST_VARS },
     }),
   ],

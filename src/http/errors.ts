@@ -30,7 +30,7 @@ const TITLES: Record<ErrorCode, string> = {
   validation_failed: 'Some fields are invalid',
   malformed_json: 'The body is not valid JSON',
   captcha_failed: 'The captcha check failed',
-  unauthorized: 'Missing or invalid credentials',
+  unauthorized: 'Not authenticated',
   forbidden: 'Not allowed',
   not_found: 'Not found',
   conflict: 'Conflict',
