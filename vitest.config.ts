@@ -1,7 +1,6 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 async function freePort(): Promise<number> {
@@ -45,6 +44,7 @@ export const TEST_VARS = {
   PRODUCT_WEBHOOK_URL: 'https://product.example.com/webhooks/leadgate',
   PRODUCT_WEBHOOK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
   DELIVERY_MAX_ATTEMPTS: '5',
+  EVENTS_REDRIVE_DELAY_SECONDS: '0',
   DELIVERY_TIMEOUT_MS: '1000',
   DOWNLOAD_LINK_SECRET: 'test-download-link-secret-0123456789abcdef',
   CONTENT_ASSETS: JSON.stringify({ 'state-of-b2b-sales-2026': { title: 'State of B2B Sales 2026', url: 'https://cdn.example.com/whitepapers/state-of-b2b-sales-2026.pdf' } }),
@@ -71,7 +71,7 @@ export const TEST_VARS = {
  * the config file, and a developer's local settings must never leak into the suite.
  */
 function testWranglerConfig(): string {
-  const root = fileURLToPath(new URL('.', import.meta.url));
+  const root = decodeURIComponent(new URL('.', import.meta.url).pathname);
   const dir = `${root}node_modules/.cache/leadgate-test`;
   mkdirSync(dir, { recursive: true });
   const toml = readFileSync(`${root}wrangler.toml`, 'utf8')

@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from './config';
 import { ApiError, problemResponse } from './http/errors';
 import { jsonBody } from './http/middleware/json-body';
 import { createRouter } from './http/router';
-import { logger } from './logger';
+import { describeError, isQueryError, logger } from './logger';
 import { mountDocs } from './routes/docs';
 import { deliveriesRouter } from './routes/deliveries';
 import { devRouter } from './routes/dev/outbox';
@@ -62,7 +62,7 @@ export function createApp() {
     }
     const requestId = c.get('requestId');
     if (err instanceof ConfigError) logger.error('config.invalid', { request_id: requestId, error: err.message });
-    else logger.error('request.failed', { request_id: requestId, path: new URL(c.req.url).pathname, error: `${err.name}: ${err.message}`, stack: err.stack?.slice(0, 2000) });
+    else logger.error('request.failed', { request_id: requestId, path: new URL(c.req.url).pathname, error: describeError(err), ...(isQueryError(err) ? {} : { stack: err.stack?.slice(0, 2000) }) });
     return problemResponse(c, new ApiError('internal_error'));
   });
   return app;

@@ -70,9 +70,11 @@ const ConfigSchema = z
     TWILIO_API_URL: z.string().url().default('https://api.twilio.com'),
     PRODUCT_WEBHOOK_URL: z.string().url().optional(),
     PRODUCT_WEBHOOK_SECRET: z.string().startsWith('whsec_').optional(),
-    DELIVERY_MAX_ATTEMPTS: int(8),
+    /** How long an event whose retries ran out waits before it goes back on the events queue. */
+    EVENTS_REDRIVE_DELAY_SECONDS: z.coerce.number().int().min(0).max(43_200).default(600),
+    DELIVERY_MAX_ATTEMPTS: int(12),
     DELIVERY_TIMEOUT_MS: int(10_000),
-    DELIVERY_BACKOFF_BASE_SECONDS: int(10),
+    DELIVERY_BACKOFF_BASE_SECONDS: int(30),
     DELIVERY_BACKOFF_MAX_SECONDS: int(3600),
 
     // Demo scheduling (src/routes/demo, src/durable-objects/scheduler.ts). DEMO_HOSTS: JSON array of hosts.

@@ -4,6 +4,7 @@ import { openDatabase } from './db/client';
 import { sweepDeliveries } from './fanout/sweep';
 import { consumeDeadDeliveries, consumeDeliveries } from './queues/deliveries-consumer';
 import { consumeEvents } from './queues/events-consumer';
+import { consumeDeadEvents } from './queues/events-dlq-consumer';
 
 export { RateLimiter } from './durable-objects/rate-limiter';
 export { IdempotencyStore } from './durable-objects/idempotency';
@@ -19,6 +20,8 @@ export default {
     switch (batch.queue) {
       case 'leadgate-events':
         return consumeEvents(batch, env, ctx);
+      case 'leadgate-events-dlq':
+        return consumeDeadEvents(batch, env);
       case 'leadgate-deliveries':
         return consumeDeliveries(batch, env, ctx);
       case 'leadgate-deliveries-dlq':

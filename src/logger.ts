@@ -1,3 +1,5 @@
+import { DrizzleQueryError } from 'drizzle-orm/errors';
+
 /**
  * Structured JSON logs (Workers Logs indexes the fields). Personal data stays out: log ids, hashes and
  * domains, never emails, names, phone numbers or message text.
@@ -20,4 +22,22 @@ export const logger = {
 /** The domain part of an email: enough for an operator to correlate, not enough to identify a person. */
 export function emailDomain(email: string): string {
   return email.slice(email.lastIndexOf('@') + 1);
+}
+
+/**
+ * An error as an operator needs it, without the data it carried. drizzle wraps database errors in an
+ * error whose message repeats the query and its parameters (emails, names): log the driver's error
+ * (its SQLSTATE code, message and constraint) instead.
+ */
+export function isQueryError(err: unknown): boolean {
+  return err instanceof DrizzleQueryError || (err instanceof Error && err.message.startsWith('Failed query:'));
+}
+
+export function describeError(err: unknown): string {
+  const cause = err instanceof Error ? (err.cause as { code?: string; message?: string; constraint?: string } | undefined) : undefined;
+  if (isQueryError(err)) {
+    return `database error${cause?.code ? ` ${cause.code}` : ''}: ${(cause?.message ?? 'unknown').slice(0, 200)}${cause?.constraint ? ` (constraint ${cause.constraint})` : ''}`;
+  }
+  if (err instanceof Error) return `${err.name}: ${err.message}`.slice(0, 300);
+  return String(err).slice(0, 300);
 }

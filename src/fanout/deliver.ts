@@ -1,11 +1,11 @@
-import { and, eq, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, eq, gte, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Config } from '../config';
 import type { Database } from '../db/client';
 import { deliveries, deliveryAttempts, type Delivery } from '../db/schema';
 import { newId } from '../domain/ids';
-import { logger } from '../logger';
+import { describeError, logger } from '../logger';
 import { sendDelivery } from './destinations';
-import { nextDelaySeconds } from './retry-policy';
+import { MAX_QUEUE_DELAY_SECONDS, nextDelaySeconds } from './retry-policy';
 
 export type DeliverOutcome =
   | { action: 'ack'; reason: 'delivered' | 'failed' | 'not_found' | 'not_pending' | 'busy' | 'dead_lettered' }
@@ -33,7 +33,7 @@ export async function deliver(env: Env, config: Config, db: Database, deliveryId
     if (current.status !== 'pending') return { action: 'ack', reason: 'not_pending' };
     const wait = Math.ceil((current.nextAttemptAt.getTime() - Date.now()) / 1000);
     // Early copy of a scheduled retry: come back when it is due. A locked row is someone else's.
-    if (wait > 0) return { action: 'retry', delaySeconds: wait };
+    if (wait > 0) return { action: 'retry', delaySeconds: Math.min(wait, MAX_QUEUE_DELAY_SECONDS) };
     return { action: 'ack', reason: 'busy' };
   }
 
@@ -45,37 +45,57 @@ export async function deliver(env: Env, config: Config, db: Database, deliveryId
     result = { ok: false as const, retryable: true, error: `adapter error: ${err instanceof Error ? err.message : String(err)}`.slice(0, 500) };
   }
   const durationMs = Date.now() - started;
-  await db.insert(deliveryAttempts).values({
-    id: newId(), deliveryId: row.id, attempt: row.attempts, outcome: result.ok ? 'delivered' : result.retryable ? 'retryable_error' : 'rejected',
-    statusCode: result.ok ? result.statusCode : (result.statusCode ?? null), error: result.ok ? null : result.error, durationMs,
-  });
   const log = { delivery_id: row.id, destination: row.destination, key: row.key, attempt: row.attempts, duration_ms: durationMs };
+  const statusCode = result.ok ? result.statusCode : (result.statusCode ?? null);
 
+  // The row's new state is written first and on its own: once a provider has accepted, nothing that
+  // follows (the attempt log) may fail in a way that makes us send again.
+  let outcome: DeliverOutcome;
   if (result.ok) {
     await db.update(deliveries).set({ status: 'delivered', deliveredAt: new Date(), lockedUntil: null, lastStatusCode: result.statusCode, providerReference: result.reference ?? null, lastError: null, updatedAt: new Date() }).where(eq(deliveries.id, row.id));
     logger.info('delivery.delivered', log);
-    return { action: 'ack', reason: 'delivered' };
-  }
-  if (!result.retryable) {
-    await db.update(deliveries).set({ status: 'failed', lockedUntil: null, lastStatusCode: result.statusCode ?? null, lastError: result.error, updatedAt: new Date() }).where(eq(deliveries.id, row.id));
+    outcome = { action: 'ack', reason: 'delivered' };
+  } else if (!result.retryable) {
+    await db.update(deliveries).set({ status: 'failed', lockedUntil: null, lastStatusCode: statusCode, lastError: result.error, updatedAt: new Date() }).where(eq(deliveries.id, row.id));
     logger.warn('delivery.rejected', { ...log, status_code: result.statusCode });
-    return { action: 'ack', reason: 'failed' };
-  }
-  if (row.attempts >= config.DELIVERY_MAX_ATTEMPTS) {
-    // Out of attempts: park it (no sweep re-sends it) and hand it to the dead-letter queue, whose
-    // consumer marks it failed. Replay through the admin API brings it back.
-    await db.update(deliveries).set({ lockedUntil: null, lastStatusCode: result.statusCode ?? null, lastError: result.error, nextAttemptAt: sql`now() + interval '7 days'`, updatedAt: new Date() }).where(eq(deliveries.id, row.id));
-    await env.DELIVERIES_DLQ.send({ delivery_id: row.id }, { contentType: 'json' });
+    outcome = { action: 'ack', reason: 'failed' };
+  } else if (row.attempts >= config.DELIVERY_MAX_ATTEMPTS) {
+    // Out of attempts: failed now, and announced on the dead-letter queue (whose consumer also catches
+    // messages the queue itself gave up on). Replay through the admin API brings it back.
+    await db.update(deliveries).set({ status: 'failed', lockedUntil: null, lastStatusCode: statusCode, lastError: result.error, updatedAt: new Date() }).where(eq(deliveries.id, row.id));
+    await env.DELIVERIES_DLQ.send({ delivery_id: row.id }, { contentType: 'json' }).catch((err) => logger.error('delivery.dlq_send_failed', { delivery_id: row.id, error: describeError(err) }));
     logger.warn('delivery.exhausted', { ...log, status_code: result.statusCode });
-    return { action: 'ack', reason: 'dead_lettered' };
+    outcome = { action: 'ack', reason: 'dead_lettered' };
+  } else {
+    const delaySeconds = nextDelaySeconds(row.attempts, { baseSeconds: config.DELIVERY_BACKOFF_BASE_SECONDS, maxSeconds: config.DELIVERY_BACKOFF_MAX_SECONDS, retryAfterSeconds: result.retryAfterSeconds });
+    await db.update(deliveries).set({ lockedUntil: null, lastStatusCode: statusCode, lastError: result.error, nextAttemptAt: sql`now() + make_interval(secs => ${delaySeconds})`, updatedAt: new Date() }).where(eq(deliveries.id, row.id));
+    logger.warn('delivery.retry_scheduled', { ...log, status_code: result.statusCode, delay_seconds: delaySeconds });
+    outcome = { action: 'retry', delaySeconds };
   }
-  const delaySeconds = nextDelaySeconds(row.attempts, { baseSeconds: config.DELIVERY_BACKOFF_BASE_SECONDS, maxSeconds: config.DELIVERY_BACKOFF_MAX_SECONDS, retryAfterSeconds: result.retryAfterSeconds });
-  await db.update(deliveries).set({ lockedUntil: null, lastStatusCode: result.statusCode ?? null, lastError: result.error, nextAttemptAt: sql`now() + make_interval(secs => ${delaySeconds})`, updatedAt: new Date() }).where(eq(deliveries.id, row.id));
-  logger.warn('delivery.retry_scheduled', { ...log, status_code: result.statusCode, delay_seconds: delaySeconds });
-  return { action: 'retry', delaySeconds };
+
+  await db
+    .insert(deliveryAttempts)
+    .values({ id: newId(), deliveryId: row.id, attempt: row.attempts, outcome: result.ok ? 'delivered' : result.retryable ? 'retryable_error' : 'rejected', statusCode, error: result.ok ? null : result.error, durationMs })
+    .catch((err) => logger.error('delivery.attempt_not_logged', { delivery_id: row.id, error: describeError(err) }));
+  return outcome;
 }
 
-/** The dead-letter consumer's verb: the row becomes failed, keeping its last error. */
-export async function markDeadLettered(db: Database, deliveryId: string): Promise<void> {
-  await db.update(deliveries).set({ status: 'failed', lockedUntil: null, updatedAt: new Date(), lastError: sql`coalesce(${deliveries.lastError}, 'dead-lettered')` }).where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, 'pending')));
+/**
+ * The dead-letter consumer's verb. A delivery out of attempts is failed, keeping its last error. One the
+ * queue gave up on while it still had attempts (the database was down, the consumer kept crashing) goes
+ * back to the cron sweep instead of being failed by an outage of ours.
+ */
+export async function settleDeadLetter(db: Database, config: Config, deliveryId: string): Promise<'failed' | 'requeued' | 'settled'> {
+  const [failed] = await db
+    .update(deliveries)
+    .set({ status: 'failed', lockedUntil: null, updatedAt: new Date(), lastError: sql`coalesce(${deliveries.lastError}, 'dead-lettered')` })
+    .where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, 'pending'), gte(deliveries.attempts, config.DELIVERY_MAX_ATTEMPTS)))
+    .returning({ id: deliveries.id });
+  if (failed) return 'failed';
+  const [requeued] = await db
+    .update(deliveries)
+    .set({ enqueuedAt: null, lockedUntil: null, updatedAt: new Date() })
+    .where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, 'pending')))
+    .returning({ id: deliveries.id });
+  return requeued ? 'requeued' : 'settled';
 }

@@ -2,7 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Queryable } from '../db/client';
 import { deliveries } from '../db/schema';
 import { newId } from '../domain/ids';
-import { logger } from '../logger';
+import { describeError, logger } from '../logger';
 import type { DeliveryRequest } from './types';
 
 export interface DeliveryMessage {
@@ -35,7 +35,7 @@ export async function enqueueDeliveries(db: Queryable, queue: Queue<DeliveryMess
       await queue.sendBatch(chunk.map((id) => ({ body: { delivery_id: id }, contentType: 'json' as const, delaySeconds })));
       await db.update(deliveries).set({ enqueuedAt: new Date() }).where(and(inArray(deliveries.id, chunk), eq(deliveries.status, 'pending')));
     } catch (err) {
-      logger.error('deliveries.enqueue_failed', { count: chunk.length, error: String(err) });
+      logger.error('deliveries.enqueue_failed', { count: chunk.length, error: describeError(err) });
     }
   }
 }

@@ -1,8 +1,8 @@
 import { loadConfig } from '../config';
 import { openDatabase } from '../db/client';
-import { deliver, markDeadLettered } from '../fanout/deliver';
+import { deliver, settleDeadLetter } from '../fanout/deliver';
 import type { DeliveryMessage } from '../fanout/record-deliveries';
-import { logger } from '../logger';
+import { describeError, logger } from '../logger';
 
 function deliveryIdOf(msg: Message<unknown>): string | undefined {
   const id = (msg.body as DeliveryMessage | undefined)?.delivery_id;
@@ -27,8 +27,8 @@ export async function consumeDeliveries(batch: MessageBatch<unknown>, env: Env, 
           else msg.ack();
         } catch (err) {
           // Database trouble: the row is untouched or still locked; the queue brings the message back.
-          logger.error('deliveries.process_failed', { delivery_id: id, error: String(err).slice(0, 300) });
-          msg.retry({ delaySeconds: 30 });
+          logger.error('deliveries.process_failed', { delivery_id: id, error: describeError(err) });
+          msg.retry({ delaySeconds: Math.min(300, 15 * 2 ** Math.min(msg.attempts, 5)) });
         }
       }),
     );
@@ -37,18 +37,19 @@ export async function consumeDeliveries(batch: MessageBatch<unknown>, env: Env, 
   }
 }
 
-/** "deliveries" dead-letter queue: mark each row failed with its last error, for an operator to replay. */
+/** "deliveries" dead-letter queue: settle each row (failed for an operator to replay, or back to the sweep). */
 export async function consumeDeadDeliveries(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): Promise<void> {
-  const { db, close } = openDatabase(loadConfig(env));
+  const config = loadConfig(env);
+  const { db, close } = openDatabase(config);
   try {
     for (const msg of batch.messages) {
       const id = deliveryIdOf(msg);
-      if (id) await markDeadLettered(db, id);
-      logger.error('delivery.dead_lettered', { delivery_id: id });
+      const outcome = id ? await settleDeadLetter(db, config, id) : 'settled';
+      logger.error('delivery.dead_lettered', { delivery_id: id, outcome });
       msg.ack();
     }
   } catch (err) {
-    logger.error('deliveries.dlq_failed', { error: String(err).slice(0, 300) });
+    logger.error('deliveries.dlq_failed', { error: describeError(err) });
     batch.retryAll({ delaySeconds: 30 });
   } finally {
     ctx.waitUntil(close());

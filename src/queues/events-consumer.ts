@@ -1,6 +1,6 @@
 import { loadConfig } from '../config';
 import { openDatabase, type Transaction } from '../db/client';
-import { logger } from '../logger';
+import { describeError, logger } from '../logger';
 import { applyLeadSubmitted } from '../services/apply-lead-submitted';
 import { DEMO_APPLIERS } from '../services/apply-demo-events';
 import { applyWebhookReceived } from '../services/apply-webhook';
@@ -69,7 +69,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env, ctx:
         } catch (err) {
           if (err instanceof AlreadyApplied) continue; // redelivery: already in Postgres, just ack
           failures.add(msg);
-          logger.error('events.apply_failed', { event_id: event.id, type: event.type, attempts: msg.attempts, error: describe(err) });
+          logger.error('events.apply_failed', { event_id: event.id, type: event.type, attempts: msg.attempts, error: describeError(err) });
         }
       }
       return { failed: failures, deliveryIds: ids };
@@ -83,14 +83,10 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env, ctx:
     await enqueueDeliveries(db, env.DELIVERIES_QUEUE, deliveryIds);
   } catch (err) {
     // The transaction itself failed (database unreachable, commit refused): nothing was written.
-    logger.error('events.batch_failed', { size: work.length, error: describe(err) });
+    logger.error('events.batch_failed', { size: work.length, error: describeError(err) });
     for (const { msg } of work) msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
   } finally {
     ctx.waitUntil(close());
   }
 }
 
-function describe(err: unknown): string {
-  if (err instanceof Error) return `${err.name}: ${err.message}`.slice(0, 500);
-  return String(err).slice(0, 500);
-}

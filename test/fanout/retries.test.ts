@@ -1,4 +1,4 @@
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
+import { createExecutionContext, createMessageBatch, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { eq, sql } from 'drizzle-orm';
 import { delay, http, HttpResponse } from 'msw';
@@ -115,6 +115,17 @@ describe('delivery retry policy', () => {
     expect(hubspotCallsFor(email)).toHaveLength(1);
     // Replaying a delivered one is refused.
     expect((await call(`/api/v1/deliveries/${id}/replay`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}` } })).status).toBe(409);
+  });
+
+  it('a delivery the queue dead-lettered while it still had attempts goes back to the sweep, not to failed', async () => {
+    const { id } = await pendingDelivery(db, crm());
+    await db.update(deliveries).set({ attempts: 2, enqueuedAt: new Date() }).where(eq(deliveries.id, id));
+    const batch = createMessageBatch('leadgate-deliveries-dlq', [{ id: `dlq-${id}`, timestamp: new Date(), attempts: 1, body: { delivery_id: id } }]);
+    const ctx = createExecutionContext();
+    await worker.queue!(batch as never, env, ctx);
+    await waitOnExecutionContext(ctx);
+    const row = await deliveryRow(db, id);
+    expect(row).toMatchObject({ status: 'pending', attempts: 2, enqueuedAt: null });
   });
 
   it('a Queue send lost after the commit is delivered by the cron sweep', async () => {

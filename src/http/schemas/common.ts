@@ -5,13 +5,19 @@ const MARKUP = /<\s*\/?\s*[a-z!?]/i;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
+// eslint-disable-next-line no-control-regex
+const LINE_BREAK = /[\r\n\t\u2028\u2029]/;
+
 export const plainText = (max: number) =>
   z
     .string()
     .trim()
     .max(max, `must be at most ${max} characters`)
     .refine((s) => !MARKUP.test(s), 'must not contain HTML or markup')
-    .refine((s) => !CONTROL.test(s), 'must not contain control characters');
+    .refine((s) => !CONTROL.test(s) && s.isWellFormed(), 'must not contain control characters');
+
+/** A name, a company, a UTM value: plain text on one line (it ends up in email subjects and headers). */
+export const singleLine = (max: number) => plainText(max).refine((s) => !LINE_BREAK.test(s), 'must be a single line');
 
 export const EmailSchema = z
   .string()
@@ -32,7 +38,11 @@ export const DomainSchema = z
   .regex(/^(https?:\/\/)?(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)+\.?(\/.*)?$/i, 'must be a domain such as acme.com')
   .openapi({ description: 'Company web domain. Derived from a business email when absent.', example: 'acme.com' });
 
-export const UrlSchema = z.string().max(2048).pipe(z.url({ protocol: /^https?$/ }));
+export const UrlSchema = z
+  .string()
+  .max(2048)
+  .refine((s) => !CONTROL.test(s) && !LINE_BREAK.test(s) && s.isWellFormed(), 'must be a URL')
+  .pipe(z.url({ protocol: /^https?$/ }));
 
 export const ConsentSchema = z
   .strictObject({
@@ -44,11 +54,11 @@ export const ConsentSchema = z
 
 export const UtmSchema = z
   .strictObject({
-    source: plainText(200).optional().openapi({ example: 'google' }),
-    medium: plainText(200).optional().openapi({ example: 'cpc' }),
-    campaign: plainText(200).optional().openapi({ example: 'q4-launch' }),
-    term: plainText(200).optional().openapi({ example: 'lead management' }),
-    content: plainText(200).optional().openapi({ example: 'hero-cta' }),
+    source: singleLine(200).optional().openapi({ example: 'google' }),
+    medium: singleLine(200).optional().openapi({ example: 'cpc' }),
+    campaign: singleLine(200).optional().openapi({ example: 'q4-launch' }),
+    term: singleLine(200).optional().openapi({ example: 'lead management' }),
+    content: singleLine(200).optional().openapi({ example: 'hero-cta' }),
   })
   .openapi('Utm', { description: 'UTM parameters of the visit.' });
 

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { isTimeZone } from '../../domain/demo-hosts';
 import { contactFields } from './lead-submission';
-import { plainText } from './common';
+import { plainText, singleLine } from './common';
 
 export const TimeZoneSchema = z
   .string()
@@ -16,8 +16,8 @@ export const InstantSchema = z.iso
 export const DemoRequestSchema = z
   .strictObject({
     ...contactFields,
-    name: plainText(200).min(1).openapi({ description: 'Full name.', example: 'Jane Doe' }),
-    company: plainText(200).min(1).openapi({ description: 'Company name.', example: 'Acme Inc.' }),
+    name: singleLine(200).min(1).openapi({ description: 'Full name.', example: 'Jane Doe' }),
+    company: singleLine(200).min(1).openapi({ description: 'Company name.', example: 'Acme Inc.' }),
     start: InstantSchema.openapi({ description: 'Start of the chosen slot, exactly as listed by /demo/availability (`start`).', example: '2026-12-01T15:00:00Z' }),
     time_zone: TimeZoneSchema,
     notes: plainText(2000).optional().openapi({ description: 'What the prospect wants to see. Plain text.', example: 'We run 40 reps across two regions.' }),

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import {
-  ConsentSchema, DomainSchema, EmailSchema, HoneypotSchema, PhoneSchema, TurnstileTokenSchema, UrlSchema, UtmSchema, plainText,
+  ConsentSchema, DomainSchema, EmailSchema, HoneypotSchema, PhoneSchema, TurnstileTokenSchema, UrlSchema, UtmSchema, plainText, singleLine,
 } from './common';
 
 export const LEAD_SOURCES = ['pricing', 'contact_form', 'whitepaper_download', 'roi_calculator', 'chatbot'] as const;
@@ -11,8 +11,8 @@ const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a lower-case
 /** The contact and attribution fields every form sends. */
 export const contactFields = {
   email: EmailSchema,
-  name: plainText(200).min(1).optional().openapi({ description: 'Full name.', example: 'Jane Doe' }),
-  company: plainText(200).min(1).optional().openapi({ description: 'Company name.', example: 'Acme Inc.' }),
+  name: singleLine(200).min(1).optional().openapi({ description: 'Full name.', example: 'Jane Doe' }),
+  company: singleLine(200).min(1).optional().openapi({ description: 'Company name.', example: 'Acme Inc.' }),
   company_domain: DomainSchema.optional(),
   phone: PhoneSchema.optional(),
   consent: ConsentSchema.optional(),
@@ -54,7 +54,7 @@ export const LeadSubmissionSchema = z
     z.strictObject({
       ...base,
       source: z.literal('chatbot').openapi({ description: 'The website chatbot.' }),
-      conversation_id: z.string().min(1).max(200).openapi({ description: 'The chatbot platform\'s user or conversation id.', example: 'cf-5f3a9c' }),
+      conversation_id: singleLine(200).pipe(z.string().min(1, 'is required')).openapi({ description: 'The chatbot platform\'s user or conversation id.', example: 'cf-5f3a9c' }),
     }).openapi('ChatbotLead'),
   ])
   .openapi('LeadSubmission', { description: 'A form submission. `source` selects the form and its extra fields.' });

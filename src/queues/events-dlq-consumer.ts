@@ -1,0 +1,21 @@
+import { loadConfig } from '../config';
+import { logger } from '../logger';
+
+/**
+ * "events" dead-letter queue. An event lands here after its retries ran out — in practice because
+ * Postgres was unreachable for longer than the retry schedule. An accepted event must never be lost, so
+ * it goes back on the events queue after a pause, and every pass is logged as an error for an operator.
+ */
+export async function consumeDeadEvents(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const delaySeconds = loadConfig(env).EVENTS_REDRIVE_DELAY_SECONDS;
+  for (const msg of batch.messages) {
+    const body = msg.body as { id?: string; type?: string } | undefined;
+    logger.error('events.dead_lettered', { event_id: body?.id, type: body?.type, redrive_in_seconds: delaySeconds });
+  }
+  try {
+    await env.EVENTS_QUEUE.sendBatch(batch.messages.map((m) => ({ body: m.body, contentType: 'json' as const, delaySeconds })));
+    batch.ackAll();
+  } catch {
+    batch.retryAll({ delaySeconds: 60 });
+  }
+}

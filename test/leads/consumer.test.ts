@@ -1,0 +1,75 @@
+import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { eq } from 'drizzle-orm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { deliveries, leadEvents, leads } from '../../src/db/schema';
+import { newId } from '../../src/domain/ids';
+import worker from '../../src/index';
+import type { LeadSubmittedEvent } from '../../src/queues/event-messages';
+import { database, eventually, uniqueEmail } from '../support/api';
+
+const { db, close } = database();
+afterAll(() => close());
+
+function leadEvent(email: string, overrides: Partial<LeadSubmittedEvent> = {}): LeadSubmittedEvent {
+  const at = new Date().toISOString();
+  return {
+    id: newId(), type: 'lead.submitted', occurred_at: at, request_id: 'test', source: 'pricing',
+    contact: { email, email_normalized: email, name: 'Ada', touch: { source: 'pricing', at } },
+    details: { plan: 'growth' },
+    ...overrides,
+  };
+}
+
+async function consume(queue: string, bodies: unknown[], attempts = 1) {
+  const batch = createMessageBatch(queue, bodies.map((body, i) => ({ id: `m-${i}-${crypto.randomUUID()}`, timestamp: new Date(), attempts, body })));
+  const ctx = createExecutionContext();
+  await worker.queue!(batch as never, env, ctx);
+  return getQueueResult(batch, ctx);
+}
+
+const leadsByEmail = (email: string) => db.select().from(leads).where(eq(leads.emailNormalized, email));
+
+describe('events consumer', () => {
+  it('writes a redelivered event once: one lead, one history entry, one set of deliveries', async () => {
+    const email = uniqueEmail();
+    const event = leadEvent(email);
+    await consume('leadgate-events', [event]);
+    const again = await consume('leadgate-events', [event, event]);
+    expect(again.explicitAcks).toHaveLength(2);
+    const [lead] = await leadsByEmail(email);
+    expect(await db.select().from(leadEvents).where(eq(leadEvents.leadId, lead!.id))).toHaveLength(1);
+    expect((await db.select().from(deliveries).where(eq(deliveries.eventId, event.id))).map((d) => d.key).sort()).toEqual(['hubspot', 'sales_notification']);
+  });
+
+  it('stores the good messages of a batch that also holds an unreadable one and one that cannot be written', async () => {
+    const [a, b] = [uniqueEmail(), uniqueEmail()];
+    const unreadable = { hello: 'world' };
+    const unwritable = leadEvent(uniqueEmail(), { contact: { email: 'x', email_normalized: null as never, touch: { source: 'pricing', at: new Date().toISOString() } } });
+    const result = await consume('leadgate-events', [leadEvent(a), unreadable, unwritable, leadEvent(b)]);
+    expect(await leadsByEmail(a)).toHaveLength(1);
+    expect(await leadsByEmail(b)).toHaveLength(1);
+    expect(result.explicitAcks).toHaveLength(3); // both good ones, and the unreadable one (nothing could ever apply it)
+    expect(result.retryMessages).toHaveLength(1); // the unwritable one is retried alone
+  });
+
+  it('keeps newer contact data when an older event arrives late', async () => {
+    const email = uniqueEmail();
+    const newer = leadEvent(email, { occurred_at: new Date().toISOString() });
+    newer.contact.name = 'Ada Newer';
+    const older = leadEvent(email, { occurred_at: new Date(Date.now() - 60_000).toISOString() });
+    older.contact.name = 'Ada Older';
+    older.contact.phone = '+14155550123';
+    await consume('leadgate-events', [newer]);
+    await consume('leadgate-events', [older]);
+    const [lead] = await leadsByEmail(email);
+    expect(lead).toMatchObject({ name: 'Ada Newer', phone: '+14155550123' });
+  });
+
+  it('an event whose retries ran out is put back on the events queue from the dead-letter queue', async () => {
+    const email = uniqueEmail();
+    const result = await consume('leadgate-events-dlq', [leadEvent(email)], 11);
+    expect(result.ackAll || result.explicitAcks.length === 1).toBe(true);
+    await eventually(async () => (await leadsByEmail(email))[0]);
+  });
+});
