@@ -7,7 +7,7 @@ export interface StoredResponse {
 }
 
 export type IdempotencyBegin =
-  | { state: 'new' }
+  | { state: 'new'; eventId: string }
   | { state: 'replay'; response: StoredResponse }
   | { state: 'in_progress' }
   | { state: 'mismatch' };
@@ -15,6 +15,8 @@ export type IdempotencyBegin =
 interface Rec {
   fingerprint: string;
   startedAt: number;
+  /** The id the side effect is made under: a re-run after a crash reuses it, so downstream dedupes it. */
+  eventId: string;
   response?: StoredResponse;
 }
 
@@ -27,16 +29,17 @@ const STALE_LOCK_MS = 60 * 1000;
  * body gets the stored answer; a retry with another body is refused; the record is forgotten after 24 h.
  */
 export class IdempotencyStore extends DurableObject<Env> {
-  async begin(fingerprint: string, now = Date.now()): Promise<IdempotencyBegin> {
+  async begin(fingerprint: string, proposedEventId: string, now = Date.now()): Promise<IdempotencyBegin> {
     const rec = await this.ctx.storage.get<Rec>('rec');
     if (rec) {
       if (rec.fingerprint !== fingerprint) return { state: 'mismatch' };
       if (rec.response) return { state: 'replay', response: rec.response };
       if (now - rec.startedAt < STALE_LOCK_MS) return { state: 'in_progress' };
     }
-    await this.ctx.storage.put<Rec>('rec', { fingerprint, startedAt: now });
+    const eventId = rec?.eventId ?? proposedEventId;
+    await this.ctx.storage.put<Rec>('rec', { fingerprint, startedAt: now, eventId });
     await this.ctx.storage.setAlarm(now + KEEP_MS);
-    return { state: 'new' };
+    return { state: 'new', eventId };
   }
 
   async complete(response: StoredResponse): Promise<void> {
@@ -44,9 +47,14 @@ export class IdempotencyStore extends DurableObject<Env> {
     if (rec) await this.ctx.storage.put<Rec>('rec', { ...rec, response });
   }
 
-  /** The request failed without a side effect: let a retry run it again. */
+  /**
+   * The request failed: let a retry run it again. The reserved event id is kept, so if the failure came
+   * after the side effect (the event was queued, the answer was not stored), the retry's event is
+   * recognised downstream as the same one.
+   */
   async release(): Promise<void> {
-    await this.ctx.storage.deleteAll();
+    const rec = await this.ctx.storage.get<Rec>('rec');
+    if (rec) await this.ctx.storage.put<Rec>('rec', { ...rec, startedAt: 0 });
   }
 
   override async alarm(): Promise<void> {

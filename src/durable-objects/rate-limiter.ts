@@ -6,6 +6,8 @@ export interface LimitDecision {
   remaining: number;
   /** Seconds until the next attempt would be allowed (0 when allowed). */
   retryAfterSeconds: number;
+  /** When the attempt was counted (pass it to `refund`). */
+  countedAt?: number;
 }
 
 const MAX_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -40,7 +42,12 @@ export class RateLimiter extends DurableObject<Env> {
     }
     sql.exec('INSERT INTO hits (at) VALUES (?)', now);
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(now + windowMs + 1000);
-    return { allowed: true, remaining: limit - row.n - 1, retryAfterSeconds: 0 };
+    return { allowed: true, remaining: limit - row.n - 1, retryAfterSeconds: 0, countedAt: now };
+  }
+
+  /** Gives back one counted attempt (e.g. it turned out to be a forged request in someone else's name). */
+  async refund(countedAt: number): Promise<void> {
+    this.ctx.storage.sql.exec('DELETE FROM hits WHERE rowid = (SELECT rowid FROM hits WHERE at = ? LIMIT 1)', countedAt);
   }
 
   /** How many attempts are counted in the window (for tests and the admin view). */
@@ -67,4 +74,8 @@ export class RateLimiter extends DurableObject<Env> {
 /** Takes one attempt from the limiter named `key`. */
 export function takeLimit(ns: DurableObjectNamespace<RateLimiter>, key: string, limit: number, windowSeconds: number) {
   return ns.get(ns.idFromName(key)).take(limit, windowSeconds);
+}
+
+export function refundLimit(ns: DurableObjectNamespace<RateLimiter>, key: string, countedAt: number) {
+  return ns.get(ns.idFromName(key)).refund(countedAt);
 }

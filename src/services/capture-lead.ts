@@ -41,10 +41,10 @@ export async function captureLead({
   input,
 }: {
   ctx: ServiceContext;
-  input: { submission: LeadSubmission; clientIp: string };
+  input: { submission: LeadSubmission; clientIp: string; eventId?: string };
 }): Promise<{ id: string }> {
   const { submission, clientIp } = input;
-  const id = newId();
+  const id = input.eventId ?? newId();
   if (isSpam(submission)) {
     logger.info('lead.spam_honeypot', { request_id: ctx.requestId, source: submission.source });
     return { id };

@@ -83,6 +83,13 @@ describe('bad input gets a clear 4xx problem+json and stores nothing', () => {
     expect(body.errors).toEqual([expect.objectContaining({ field: 'plan', code: 'required' })]);
   });
 
+  it('characters Postgres cannot store (NUL, a lone surrogate) and line breaks in a name → 422', async () => {
+    for (const [field, value] of [['name', 'Jane \u0000'], ['message', 'hi \ud800 there'], ['name', 'Jane\r\nBcc: x@evil.example'], ['landing_page', 'https://a.com/\u0000x']] as const) {
+      const body = await expectProblem(await postJson('/api/v1/leads', { ...valid(email()), [field]: value }), 422, 'validation_failed');
+      expect(body.errors?.[0]?.field).toBe(field);
+    }
+  });
+
   it('a phone number that is not E.164 → 422', async () => {
     await expectProblem(await postJson('/api/v1/leads', { ...valid(email()), phone: '555-0123' }), 422, 'validation_failed');
   });

@@ -92,6 +92,14 @@ describe('rate limits (Durable Objects, exact)', () => {
     expect((await postJson('/api/v1/leads', lead(uniqueEmail()))).status).toBe(202);
   });
 
+  it('does not let forged requests (failed captcha) in someone\'s name lock that email out', async () => {
+    const email = uniqueEmail();
+    siteverifyAnswers({ success: false, 'error-codes': ['invalid-input-response'] });
+    for (let i = 0; i < 6; i++) expect((await postJson('/api/v1/leads', lead(email))).status).toBe(403);
+    server.resetHandlers();
+    expect((await postJson('/api/v1/leads', lead(email))).status).toBe(202);
+  });
+
   it('counts concurrent submissions exactly', async () => {
     const email = uniqueEmail();
     const results = await Promise.all(Array.from({ length: 12 }, () => postJson('/api/v1/leads', lead(email))));

@@ -28,8 +28,8 @@ export const createLeadRoute = createRoute({
 export const createLead = createRouter().openapi(createLeadRoute, async (c) => {
   const submission = c.req.valid('json');
   const { turnstile_token, ...fingerprint } = submission;
-  return idempotent(c, 'leads', fingerprint, async () => {
-    const { id } = await captureLead({ ctx: serviceContext(c), input: { submission, clientIp: clientIp(c) } });
+  return idempotent(c, 'leads', fingerprint, async (eventId) => {
+    const { id } = await captureLead({ ctx: serviceContext(c), input: { submission, clientIp: clientIp(c), eventId } });
     return { status: 202, body: { id } };
   }) as never;
 });
