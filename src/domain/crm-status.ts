@@ -37,3 +37,34 @@ export function effectiveStatusMap(override: CrmStatusMap = {}): CrmStatusMap {
 export function leadStatusFor(map: CrmStatusMap, provider: string, crmValue: string): string | null {
   return map[provider]?.[crmValue.trim().toLowerCase()] ?? null;
 }
+
+/** A lead's lifecycle, in order; `lost` sits beside it (any open stage can be lost). */
+export const LEAD_STATUS_ORDER = ['new', 'contacted', 'qualified', 'transferred', 'customer'] as const;
+export type LeadStatus = (typeof LEAD_STATUS_ORDER)[number] | 'lost';
+
+export function isLeadStatus(value: string): value is LeadStatus {
+  return value === 'lost' || (LEAD_STATUS_ORDER as readonly string[]).includes(value);
+}
+
+/**
+ * Whether a CRM may move a lead from `from` to `to`: only forward along new → contacted → qualified →
+ * transferred → customer, any open stage → lost, and lost → customer (a deal won back). `customer` is
+ * final. Staying put is not a move (false). Pure: the rule webhooks (and replays) are held to, so a
+ * late or repeated delivery can never take a lead backwards or out of a terminal state.
+ */
+export function canMoveStatus(from: string, to: string): boolean {
+  if (!isLeadStatus(from) || !isLeadStatus(to) || from === to) return false;
+  if (from === 'customer') return false;
+  if (from === 'lost') return to === 'customer';
+  if (to === 'lost') return true;
+  return LEAD_STATUS_ORDER.indexOf(to) > LEAD_STATUS_ORDER.indexOf(from);
+}
+
+/** Why `canMoveStatus(from, to)` said no, for the webhook's outcome detail. */
+export function refusedMoveReason(from: string, to: string): string {
+  if (!isLeadStatus(to)) return `"${to.slice(0, 60)}" is not a Leadgate status`;
+  if (from === 'customer') return 'customer is final';
+  if (from === 'lost') return `lost can only become customer, not ${to}`;
+  if (!isLeadStatus(from)) return `lead status "${from.slice(0, 60)}" is unknown`;
+  return `${from} → ${to} would go backwards`;
+}

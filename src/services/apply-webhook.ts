@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Transaction } from '../db/client';
 import { deliveries, leads, webhookEvents, type Lead, type WebhookEvent, type WebhookOutcome } from '../db/schema';
-import { leadStatusFor } from '../domain/crm-status';
+import { canMoveStatus, leadStatusFor, refusedMoveReason } from '../domain/crm-status';
 import { normalizeEmail } from '../domain/email';
 import { newId } from '../domain/ids';
 import type { DeliveryRequest } from '../fanout/types';
@@ -12,7 +12,12 @@ import type { ApplyContext } from '../queues/apply-context';
 import type { WebhookReceivedEvent } from '../queues/webhook-events';
 import { AlreadyApplied, appendLeadEvent } from './record-lead-event';
 
-/** Outcomes that may be applied (again): not yet done, or done without effect for a fixable reason. */
+/**
+ * Outcomes that may be applied (again): not yet done, or not fully done for a fixable reason. An
+ * `unknown_lead` batch may have moved some of its leads already: applying it again is safe because each
+ * change is idempotent on its own (a lead already at, or past, the status is left alone; a trial is
+ * unlocked once), so a replay only does what was not done.
+ */
 export const APPLICABLE_OUTCOMES: WebhookOutcome[] = ['pending', 'failed', 'unknown_lead'];
 
 interface ChangeResult {
@@ -24,9 +29,12 @@ interface ChangeResult {
 
 /**
  * Consumer side of a verified CRM webhook: moves each named lead to the status the CRM's value maps
- * to, records `status_changed` (and `trial_unlocked` the first time a lead becomes a customer) and
- * the webhook's outcome, all in the event's transaction. The row is locked, and an `applied` or
- * `ignored` row is never applied again, so a duplicate message or a replay changes nothing twice.
+ * to — forward only (`canMoveStatus`: never backwards, never out of `customer`) — records
+ * `status_changed` (and `trial_unlocked` the first time a lead becomes a customer) and the webhook's
+ * outcome, all in the event's transaction. The row is locked, and an `applied` or `ignored` row is
+ * never applied again, so a duplicate message changes nothing twice. A batch in which any change found
+ * no lead is `unknown_lead` even if others applied, so it stays replayable; the replay skips what was
+ * applied (see APPLICABLE_OUTCOMES).
  */
 export async function applyWebhookReceived(tx: Transaction, event: WebhookReceivedEvent, ctx: ApplyContext): Promise<DeliveryRequest[]> {
   const [row] = await tx.select().from(webhookEvents).where(eq(webhookEvents.id, event.webhook_event_id)).for('update').limit(1);
@@ -44,16 +52,23 @@ export async function applyWebhookReceived(tx: Transaction, event: WebhookReceiv
   const results: ChangeResult[] = [];
   for (const change of extraction.changes) results.push(await applyChange(tx, row, change, event, ctx));
 
-  const outcome = results.some((r) => r.outcome === 'applied') ? 'applied' : results.some((r) => r.outcome === 'unknown_lead') ? 'unknown_lead' : 'ignored';
+  const outcome = batchOutcome(results);
   const leadId = results.find((r) => r.outcome === 'applied')?.leadId ?? results.find((r) => r.leadId)?.leadId;
   const requests = results.flatMap((r) => (r.unlocked ? [r.unlocked] : []));
   // One outbox row per (event, destination, key): a batch unlocking several trials keys them apart.
   requests.forEach((r, i) => {
     if (i > 0) r.key = `trial_unlocked:${r.leadId}`;
   });
-  await finish(tx, row, outcome, results.map((r) => r.detail).join('; ').slice(0, 1000), leadId);
+  const partly = outcome === 'unknown_lead' && results.some((r) => r.outcome === 'applied') ? 'partly applied: ' : '';
+  await finish(tx, row, outcome, `${partly}${results.map((r) => r.detail).join('; ')}`.slice(0, 1000), leadId);
   logger.info('webhook.applied', { webhook_event_id: row.id, provider, outcome, changes: results.length, trials_unlocked: requests.length });
   return requests;
+}
+
+/** Any change that found no lead keeps the whole delivery `unknown_lead` (replayable); else applied if any change was. */
+export function batchOutcome(results: Array<Pick<ChangeResult, 'outcome'>>): 'applied' | 'ignored' | 'unknown_lead' {
+  if (results.some((r) => r.outcome === 'unknown_lead')) return 'unknown_lead';
+  return results.some((r) => r.outcome === 'applied') ? 'applied' : 'ignored';
 }
 
 async function applyChange(tx: Transaction, row: WebhookEvent, change: StatusChange, event: WebhookReceivedEvent, ctx: ApplyContext): Promise<ChangeResult> {
@@ -64,6 +79,11 @@ async function applyChange(tx: Transaction, row: WebhookEvent, change: StatusCha
 
   const unlocks = target === 'customer' && !lead.trialUnlockedAt;
   if (lead.status === target && !unlocks) return { outcome: 'ignored', detail: `lead already ${target}`, leadId: lead.id };
+  // Never backwards, never out of customer; lost only to customer. This is also what makes a replay
+  // of a partly applied batch idempotent per change.
+  if (lead.status !== target && !canMoveStatus(lead.status, target)) {
+    return { outcome: 'ignored', detail: refusedMoveReason(lead.status, target), leadId: lead.id };
+  }
 
   const now = new Date();
   await tx

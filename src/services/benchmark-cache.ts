@@ -2,7 +2,7 @@ import { openDatabase } from '../db/client';
 import { industryBenchmarks, type IndustryBenchmarkRow } from '../db/schema';
 import type { Industry, IndustryBenchmark } from '../domain/roi';
 import { ApiError } from '../http/errors';
-import { logger } from '../logger';
+import { describeError, logger } from '../logger';
 import type { ServiceContext } from './context';
 
 /**
@@ -36,7 +36,7 @@ export async function benchmarkFor(ctx: Pick<ServiceContext, 'config' | 'request
       const rows = await db.select().from(industryBenchmarks);
       snapshot = { loadedAt: now, byIndustry: new Map(rows.map((r) => [r.industry, toBenchmark(r)])) };
     } catch (err) {
-      logger.error('benchmarks.load_failed', { request_id: ctx.requestId, error: String(err) });
+      logger.error('benchmarks.load_failed', { request_id: ctx.requestId, error: describeError(err) });
       throw new ApiError('service_unavailable', { headers: { 'retry-after': '5' } });
     } finally {
       ctx.waitUntil(close());

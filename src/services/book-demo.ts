@@ -55,10 +55,10 @@ export function slotTaken(nearest: Interval[], timeZone: string): ApiError {
  * the slot. The booking is decided here, synchronously, by the Durable Objects; Postgres, the invites
  * and the CRM follow through the events queue.
  */
-export async function bookDemo({ ctx, input }: { ctx: ServiceContext; input: { request: DemoRequest; clientIp: string; origin: string } }): Promise<BookingAnswer> {
+export async function bookDemo({ ctx, input }: { ctx: ServiceContext; input: { request: DemoRequest; clientIp: string; origin: string; eventId?: string } }): Promise<BookingAnswer> {
   const { request, clientIp, origin } = input;
   const { hosts, secret } = demoSetup(ctx.config);
-  const id = newId();
+  const id = input.eventId ?? newId();
   const now = Date.now();
   const start = Date.parse(request.start);
   if (isSpam(request)) {

@@ -46,10 +46,10 @@ export async function calculateRoiForProspect({
   input,
 }: {
   ctx: ServiceContext;
-  input: { request: RoiRequest; clientIp: string };
+  input: { request: RoiRequest; clientIp: string; eventId?: string };
 }): Promise<RoiAnswer> {
   const { request, clientIp } = input;
-  const id = newId();
+  const id = input.eventId ?? newId();
   const occurredAt = new Date().toISOString();
   const contact = request.email ? toContactCapture({ ...request, email: request.email }, 'roi_calculator', occurredAt) : undefined;
 

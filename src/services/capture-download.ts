@@ -34,13 +34,13 @@ export async function captureDownload({
   input,
 }: {
   ctx: ServiceContext;
-  input: { slug: string; request: DownloadRequest; clientIp: string; origin: string };
+  input: { slug: string; request: DownloadRequest; clientIp: string; origin: string; eventId?: string };
 }): Promise<DownloadGranted> {
   const { slug, request, clientIp, origin } = input;
   const asset = ctx.config.CONTENT_ASSETS[slug];
   if (!asset) throw new ApiError('not_found', { detail: 'No downloadable content with this slug.' });
 
-  const id = newId();
+  const id = input.eventId ?? newId();
   const now = Date.now();
   const expiresAtSeconds = Math.floor(now / 1000) + ctx.config.DOWNLOAD_LINK_TTL_SECONDS;
   const expires_at = new Date(expiresAtSeconds * 1000).toISOString();

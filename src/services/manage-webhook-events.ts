@@ -34,7 +34,8 @@ export async function listWebhookEvents(db: Queryable, f: WebhookEventFilter): P
 
 /**
  * Applies a verified delivery again — after the lead it named has arrived, or the status map was
- * fixed. Only deliveries that changed nothing yet can be replayed, so a replay never repeats an effect.
+ * fixed. Only deliveries not fully applied can be replayed (pending, failed, unknown_lead — a batch
+ * may be partly applied), and applying is idempotent per change, so a replay never repeats an effect.
  */
 export async function replayWebhookEvent({ ctx, input }: { ctx: ServiceContext; input: { db: Queryable; id: string } }): Promise<{ eventId: string }> {
   const [row] = await input.db.select().from(webhookEvents).where(eq(webhookEvents.id, input.id)).limit(1);

@@ -4,6 +4,7 @@ import { webhookEvents } from '../db/schema';
 import { newId } from '../domain/ids';
 import { takeLimit } from '../durable-objects/rate-limiter';
 import { ApiError } from '../http/errors';
+import { parseVerifiedBody } from '../integrations/webhooks/payload';
 import { verifyDelivery, type InboundWebhook, type WebhookProvider } from '../integrations/webhooks/verify';
 import { logger } from '../logger';
 import type { WebhookReceivedEvent } from '../queues/webhook-events';
@@ -33,7 +34,16 @@ export async function receiveWebhook({ ctx, input }: { ctx: ServiceContext; inpu
     throw new ApiError('unauthorized', { detail: 'The webhook could not be authenticated.' });
   }
 
-  const payload: unknown = request.rawBody ? JSON.parse(request.rawBody) : null;
+  // Decoded and parsed only now, after the bytes were verified.
+  const parsed = parseVerifiedBody(request.rawBody);
+  if (!parsed.ok) {
+    logger.warn('webhook.unreadable_body', { request_id: ctx.requestId, provider, reason: parsed.reason });
+    throw parsed.reason === 'too_deep'
+      ? new ApiError('validation_failed', { detail: 'The body is nested too deeply.' })
+      : new ApiError('malformed_json', { detail: 'The body is not valid JSON.' });
+  }
+  if (parsed.replaced > 0) logger.warn('webhook.unstorable_characters_replaced', { request_id: ctx.requestId, provider, strings: parsed.replaced });
+  const payload = parsed.payload;
   const { db, close } = openDatabase(ctx.config);
   try {
     const [inserted] = await db

@@ -18,17 +18,18 @@ export const HUBSPOT_SECRET = config.HUBSPOT_CLIENT_SECRET!;
 export const MONDAY_SECRET = config.MONDAY_SIGNING_SECRET!;
 export const [STANDARD_NEW, STANDARD_OLD] = config.STANDARD_WEBHOOK_SECRETS as [string, string];
 
-export function hubspotHeaders(path: string, body: string, opts: { secret?: string; timestamp?: number } = {}): Record<string, string> {
+/** `body` as bytes is signed as those bytes (a string as its UTF-8). */
+export function hubspotHeaders(path: string, body: string | Uint8Array, opts: { secret?: string; timestamp?: number } = {}): Record<string, string> {
   const timestamp = String(opts.timestamp ?? Date.now());
-  const signature = createHmac('sha256', opts.secret ?? HUBSPOT_SECRET).update(`POST${ORIGIN}${path}${body}${timestamp}`).digest('base64');
+  const signature = createHmac('sha256', opts.secret ?? HUBSPOT_SECRET).update(`POST${ORIGIN}${path}`).update(body).update(timestamp).digest('base64');
   return { 'x-hubspot-signature-v3': signature, 'x-hubspot-request-timestamp': timestamp };
 }
 
-export function standardHeaders(body: string, opts: { secret?: string; id?: string; timestamp?: number } = {}): Record<string, string> {
+export function standardHeaders(body: string | Uint8Array, opts: { secret?: string; id?: string; timestamp?: number } = {}): Record<string, string> {
   const id = opts.id ?? `msg_${crypto.randomUUID()}`;
   const timestamp = String(opts.timestamp ?? Math.floor(Date.now() / 1000));
   const key = Buffer.from((opts.secret ?? STANDARD_NEW).replace(/^whsec_/, ''), 'base64');
-  const signature = createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64');
+  const signature = createHmac('sha256', key).update(`${id}.${timestamp}.`).update(body).digest('base64');
   return { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${signature}` };
 }
 
@@ -46,7 +47,8 @@ export async function mondayToken(opts: { secret?: string; expiresIn?: string | 
   return jwt.sign(new TextEncoder().encode(opts.secret ?? MONDAY_SECRET));
 }
 
-export function postRaw(path: string, body: string, headers: Record<string, string>): Promise<Response> {
+/** Posts `body` as it is: a string as UTF-8, bytes untouched (a BOM, invalid UTF-8 and all). */
+export function postRaw(path: string, body: string | Uint8Array, headers: Record<string, string>): Promise<Response> {
   return call(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 }
 

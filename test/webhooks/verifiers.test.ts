@@ -1,13 +1,21 @@
+import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { effectiveStatusMap, leadStatusFor } from '../../src/domain/crm-status';
+import { parseVerifiedBody } from '../../src/integrations/webhooks/payload';
 import { extractStatusChanges } from '../../src/integrations/webhooks/status-changes';
+import { boundedId } from '../../src/integrations/webhooks/verify/crypto';
 import { hubspotSignedUri, verifyHubspot } from '../../src/integrations/webhooks/verify/hubspot';
 import { mondayChallenge, verifyMonday } from '../../src/integrations/webhooks/verify/monday';
 import { verifyPipedrive } from '../../src/integrations/webhooks/verify/pipedrive';
 import { verifyStandardWebhook } from '../../src/integrations/webhooks/verify/standard-webhooks';
 import { mondayToken } from './signing';
 
-const request = (url: string, rawBody: string, headers: Record<string, string>) => ({ method: 'POST', url, rawBody, headers: new Headers(headers) });
+const request = (url: string, rawBody: string | Uint8Array, headers: Record<string, string>) => ({
+  method: 'POST',
+  url,
+  rawBody: typeof rawBody === 'string' ? new TextEncoder().encode(rawBody) : rawBody,
+  headers: new Headers(headers),
+});
 
 describe('Standard Webhooks verifier', () => {
   // The reference example of the Standard Webhooks libraries' test suites.
@@ -112,5 +120,62 @@ describe('reading status changes from the providers\' payloads', () => {
     expect(leadStatusFor(map, 'monday', 'WON')).toBe('customer');
     expect(leadStatusFor(map, 'monday', 'Lost')).toBeNull();
     expect(leadStatusFor(map, 'pipedrive', 'won')).toBe('customer');
+  });
+});
+
+describe('verification is over the raw bytes, parsing only after it', () => {
+  // A leading UTF-8 BOM, and 0xFF 0xFE (never valid UTF-8) inside a string: decoding would change both.
+  const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('{"data":{"note":"a'), 0xff, 0xfe, ...new TextEncoder().encode('b","status":"customer"}}')]);
+  const reencoded = new TextEncoder().encode(new TextDecoder().decode(bytes));
+  const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+  const sign = (body: Uint8Array) => {
+    const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
+    return `v1,${createHmac('sha256', key).update('msg_raw.1614265330.').update(body).digest('base64')}`;
+  };
+  const verify = (body: Uint8Array, signature: string) =>
+    verifyStandardWebhook(
+      request('https://x/y', body, { 'webhook-id': 'msg_raw', 'webhook-timestamp': '1614265330', 'webhook-signature': signature }),
+      { secrets: [secret], toleranceSeconds: 300 },
+      new Date(1614265330 * 1000),
+    );
+
+  it('Standard Webhooks: a body with a BOM and invalid UTF-8 verifies against the signature over its bytes', async () => {
+    expect(reencoded).not.toEqual(bytes);
+    expect(await verify(bytes, sign(bytes))).toEqual({ ok: true, deliveryId: 'msg_raw' });
+    // The decoded-and-re-encoded text is not what was signed, and vice versa.
+    expect(await verify(reencoded, sign(bytes))).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(await verify(bytes, sign(reencoded))).toEqual({ ok: false, reason: 'bad_signature' });
+  });
+
+  it('HubSpot: the same, and a workflow body without ids is identified by the hash of its bytes', async () => {
+    const secret = 'hubspot-raw-secret';
+    const url = 'https://www.example.com/hook';
+    const timestamp = '1564113600000';
+    const signature = createHmac('sha256', secret).update(`POST${url}`).update(bytes).update(timestamp).digest('base64');
+    const headers = { 'x-hubspot-signature-v3': signature, 'x-hubspot-request-timestamp': timestamp };
+    const verify = (b: Uint8Array) => verifyHubspot(request(url, b, headers), { clientSecret: secret, toleranceSeconds: 300 }, new Date(1564113600000));
+    expect(await verify(bytes)).toEqual({ ok: true, deliveryId: `body:${createHash('sha256').update(bytes).digest('hex')}` });
+    expect((await verify(reencoded)).ok).toBe(false);
+  });
+
+  it('the verified body is parsed after a BOM is dropped; invalid bytes, NUL and unpaired surrogates become U+FFFD', () => {
+    expect(parseVerifiedBody(bytes)).toEqual({ ok: true, payload: { data: { note: 'a\uFFFD\uFFFDb', status: 'customer' } }, replaced: 0 });
+    const nul = new TextEncoder().encode(String.raw`{"a\u0000":"x\u0000y","s":["\ud800","\udc00z","\ud83d\ude00"],"__proto__":{"n":1}}`);
+    const parsed = parseVerifiedBody(nul);
+    expect(parsed).toEqual({ ok: true, payload: { 'a\uFFFD': 'x\uFFFDy', s: ['\uFFFD', '\uFFFDz', '\u{1F600}'], ['__proto__']: { n: 1 } }, replaced: 4 });
+    expect(JSON.stringify((parsed as { payload: unknown }).payload)).not.toMatch(/\\u0000|\\ud[89a-f]/i);
+    expect(Object.getPrototypeOf((parsed as { payload: object }).payload)).toBe(Object.prototype);
+  });
+
+  it('an empty body is null; non-JSON and absurd nesting are refused', () => {
+    expect(parseVerifiedBody(new Uint8Array())).toEqual({ ok: true, payload: null, replaced: 0 });
+    expect(parseVerifiedBody(new TextEncoder().encode('email=a@b.co'))).toEqual({ ok: false, reason: 'malformed_json' });
+    expect(parseVerifiedBody(new TextEncoder().encode(`${'['.repeat(100)}${']'.repeat(100)}`))).toEqual({ ok: false, reason: 'too_deep' });
+  });
+
+  it('a delivery id Postgres could not store is hashed', async () => {
+    expect(await boundedId('events:', 'a\u0000b')).toMatch(/^events:sha256:[0-9a-f]{64}$/);
+    expect(await boundedId('events:', '\ud800')).toMatch(/^events:sha256:[0-9a-f]{64}$/);
+    expect(await boundedId('events:', '1,2')).toBe('events:1,2');
   });
 });

@@ -46,10 +46,10 @@ export const requestDownload = createRouter().openapi(requestDownloadRoute, asyn
   const { slug } = c.req.valid('param');
   const request = c.req.valid('json');
   const { turnstile_token, ...fingerprint } = request;
-  return idempotent(c, `content:${slug}`, fingerprint, async () => {
+  return idempotent(c, `content:${slug}`, fingerprint, async (eventId) => {
     const granted = await captureDownload({
       ctx: serviceContext(c),
-      input: { slug, request, clientIp: clientIp(c), origin: new URL(c.req.url).origin },
+      input: { slug, request, clientIp: clientIp(c), origin: new URL(c.req.url).origin, eventId },
     });
     return { status: 202, body: { ...granted } };
   }) as never;

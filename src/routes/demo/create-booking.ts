@@ -36,8 +36,8 @@ export const createBookingRoute = createRoute({
 export const createBooking = createRouter().openapi(createBookingRoute, async (c) => {
   const request = c.req.valid('json');
   const { turnstile_token, ...fingerprint } = request;
-  return idempotent(c, 'demo-request', fingerprint, async () => {
-    const answer = await bookDemo({ ctx: serviceContext(c), input: { request, clientIp: clientIp(c), origin: new URL(c.req.url).origin } });
+  return idempotent(c, 'demo-request', fingerprint, async (eventId) => {
+    const answer = await bookDemo({ ctx: serviceContext(c), input: { request, clientIp: clientIp(c), origin: new URL(c.req.url).origin, eventId } });
     return { status: 201, body: { ...answer } };
   }) as never;
 });

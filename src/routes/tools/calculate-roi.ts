@@ -44,8 +44,8 @@ export const calculateRoiRoute = createRoute({
 export const calculateRoi = createRouter().openapi(calculateRoiRoute, async (c) => {
   const request = c.req.valid('json');
   const { turnstile_token, ...fingerprint } = request;
-  return idempotent(c, 'roi', fingerprint, async () => {
-    const answer = await calculateRoiForProspect({ ctx: serviceContext(c), input: { request, clientIp: clientIp(c) } });
+  return idempotent(c, 'roi', fingerprint, async (eventId) => {
+    const answer = await calculateRoiForProspect({ ctx: serviceContext(c), input: { request, clientIp: clientIp(c), eventId } });
     return { status: 200, body: answer };
   }) as never;
 });

@@ -4,6 +4,7 @@ import { ApiError } from '../../http/errors';
 import { ProblemSchema } from '../../http/schemas/common';
 import { serviceContext } from '../../http/service-context';
 import type { AppEnv } from '../../http/types';
+import { decodeBody } from '../../integrations/webhooks/verify/crypto';
 import { mondayChallenge } from '../../integrations/webhooks/verify/monday';
 import type { WebhookProvider } from '../../integrations/webhooks/verify';
 import { receiveWebhook } from '../../services/receive-webhook';
@@ -25,18 +26,20 @@ export const webhookResponses = {
     content: { 'application/json': { schema: z.union([WebhookReceiptSchema, MondayChallengeSchema]) } },
   },
   401: { description: 'Not authenticated (signature, credentials, token or timestamp). Nothing was applied.', content: { 'application/problem+json': { schema: ProblemSchema } } },
+  400: { description: 'Authenticated, but the body is not JSON. Nothing was recorded.', content: { 'application/problem+json': { schema: ProblemSchema } } },
   413: { description: 'The body is larger than the limit.', content: { 'application/problem+json': { schema: ProblemSchema } } },
-  415: { description: 'The body is not application/json.', content: { 'application/problem+json': { schema: ProblemSchema } } },
+  422: { description: 'Authenticated, but the JSON is nested too deeply to store. Nothing was recorded.', content: { 'application/problem+json': { schema: ProblemSchema } } },
 } as const;
 
 /**
- * Shared by /webhooks/{provider} and /webhooks/crm-update. The raw text is what is verified: the JSON
- * middleware only checked its syntax and cached it; nothing reads it as JSON before the check passes.
+ * Shared by /webhooks/{provider} and /webhooks/crm-update. The raw bytes are what is verified: the body
+ * middleware only checked their size (and left them cached by Hono as bytes); nothing decodes or
+ * parses them before the check passes.
  */
 export async function answerWebhook(c: Context<AppEnv>, provider: WebhookProvider): Promise<Response> {
-  const rawBody = await c.req.text();
+  const rawBody = new Uint8Array(await c.req.arrayBuffer());
   if (provider === 'monday') {
-    const challenge = mondayChallenge(rawBody);
+    const challenge = mondayChallenge(decodeBody(rawBody));
     if (challenge !== null) {
       // Only a configured integration completes the handshake; an unconfigured one refuses like any call.
       if (!c.var.config.MONDAY_SIGNING_SECRET) throw new ApiError('unauthorized', { detail: 'The webhook could not be authenticated.' });

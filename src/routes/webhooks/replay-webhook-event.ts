@@ -12,8 +12,10 @@ export const replayWebhookEventRoute = createRoute({
   tags: ['Webhooks (admin)'],
   summary: 'Apply a webhook again',
   description:
-    'For a verified webhook that changed nothing yet — `unknown_lead` (the lead has arrived since), `failed`, or stuck `pending` — ' +
-    'queues it to be applied again. Applied or ignored ones answer 409: a replay never repeats an effect.',
+    'For a verified webhook that is not fully applied — `unknown_lead` (a lead it names has arrived since; in a batch, other ' +
+    'changes may already have applied), `failed`, or stuck `pending` — queues it to be applied again. Each change is applied ' +
+    'at most once: a lead already at (or past) the status is left alone, a trial is unlocked once. Applied or ignored ones answer ' +
+    '409: a replay never repeats an effect.',
   security: [{ AdminKey: [] }],
   middleware: [adminAuth()] as const,
   request: { params: z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, description: 'Webhook event id.', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }) }) },

@@ -1,4 +1,4 @@
-import { base64ToBytes, bodyDeliveryId, boundedId, hmacSha256Matches, isRecord, parseJson, utf8 } from './crypto';
+import { base64ToBytes, bodyDeliveryId, boundedId, concatBytes, hmacSha256Matches, isRecord, parseJson, utf8 } from './crypto';
 import { reject, type InboundWebhook, type Verification } from './types';
 
 /** The percent-escapes HubSpot decodes in the URI before it signs (its request-validation docs). */
@@ -31,7 +31,7 @@ export async function verifyHubspot(
   const given = base64ToBytes(signature);
   if (!given) return reject('malformed_header');
 
-  const signed = `${req.method.toUpperCase()}${hubspotSignedUri(req.url)}${req.rawBody}${timestamp}`;
+  const signed = concatBytes(`${req.method.toUpperCase()}${hubspotSignedUri(req.url)}`, req.rawBody, timestamp);
   if (!(await hmacSha256Matches(utf8(secrets.clientSecret), signed, given))) return reject('bad_signature');
   return { ok: true, deliveryId: await hubspotDeliveryId(req.rawBody) };
 }
@@ -41,7 +41,7 @@ export async function verifyHubspot(
  * higher `attemptNumber`: the batch is its sorted event ids. A workflow webhook carries no id, so
  * identical bytes are the same delivery.
  */
-async function hubspotDeliveryId(rawBody: string): Promise<string> {
+async function hubspotDeliveryId(rawBody: Uint8Array): Promise<string> {
   const body = parseJson(rawBody);
   if (Array.isArray(body) && body.length > 0 && body.every((e) => isRecord(e) && e.eventId !== undefined)) {
     const ids = body.map((e) => String((e as Record<string, unknown>).eventId)).sort();

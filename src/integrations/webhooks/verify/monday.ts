@@ -43,7 +43,7 @@ function audienceMatches(aud: unknown, url: string): boolean {
 }
 
 /** Board webhooks name each trigger (`event.triggerUuid`); a retry repeats it. */
-async function mondayDeliveryId(rawBody: string): Promise<string> {
+async function mondayDeliveryId(rawBody: Uint8Array): Promise<string> {
   const body = parseJson(rawBody);
   const event = isRecord(body) && isRecord(body.event) ? body.event : undefined;
   if (event && typeof event.triggerUuid === 'string' && event.triggerUuid) return boundedId('trigger:', event.triggerUuid);

@@ -36,7 +36,7 @@ export async function verifyPipedrive(
  * Webhooks v2 give every event a UUID in `meta.id`. v1 reused the object's id there, so the event is
  * the object plus its change time; anything else falls back to the body's hash.
  */
-async function pipedriveDeliveryId(rawBody: string): Promise<string> {
+async function pipedriveDeliveryId(rawBody: Uint8Array): Promise<string> {
   const body = parseJson(rawBody);
   const meta = isRecord(body) && isRecord(body.meta) ? body.meta : undefined;
   if (meta && String(meta.version ?? '').startsWith('2') && meta.id !== undefined) return boundedId('v2:', String(meta.id));

@@ -1,4 +1,4 @@
-import { base64ToBytes, boundedId, hmacSha256Matches } from './crypto';
+import { base64ToBytes, boundedId, concatBytes, hmacSha256Matches } from './crypto';
 import { reject, type InboundWebhook, type Verification } from './types';
 
 /** A `whsec_…` secret → its key bytes (the base64 after the prefix). */
@@ -34,7 +34,7 @@ export async function verifyStandardWebhook(
     .slice(0, 10);
   if (signatures.length === 0) return reject('malformed_header');
 
-  const content = `${id}.${timestamp}.${req.rawBody}`;
+  const content = concatBytes(`${id}.${timestamp}.`, req.rawBody);
   for (const key of keys) {
     for (const signature of signatures) {
       if (await hmacSha256Matches(key, content, signature)) return { ok: true, deliveryId: await boundedId('', id) };

@@ -4,8 +4,8 @@ export interface InboundWebhook {
   /** The full URL as requested (HubSpot and monday.com sign or address it). */
   url: string;
   headers: Headers;
-  /** The raw body text, byte for byte as received. */
-  rawBody: string;
+  /** The body byte for byte as received: never decoded before it is verified (a BOM, invalid UTF-8 and all). */
+  rawBody: Uint8Array;
 }
 
 /**
