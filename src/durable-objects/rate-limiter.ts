@@ -6,76 +6,105 @@ export interface LimitDecision {
   remaining: number;
   /** Seconds until the next attempt would be allowed (0 when allowed). */
   retryAfterSeconds: number;
-  /** When the attempt was counted (pass it to `refund`). */
+  /** When the attempt was counted (pass it to `refundLimit`). */
   countedAt?: number;
 }
 
-const MAX_WINDOW_MS = 24 * 60 * 60 * 1000;
-
 /**
- * One instance per key (a normalized email, a client network, …). Requests to one instance run one at
- * a time, so the sliding-window count is exact under any concurrency. The window lives in the object's
- * SQLite storage and is erased by an alarm once it has gone quiet.
+ * Sliding-window limits, exact under any concurrency: every key (a normalized email, a client network…)
+ * is decided by exactly one object, and an object handles one request at a time.
+ *
+ * Keys are spread over a fixed set of objects by a hash of the key rather than given an object each.
+ * Almost every visitor is a new email and a new network, and a brand-new object costs a storage
+ * database of its own; a few warm objects per kind cost nothing per visitor. Each shard keeps the keys
+ * it owns in one table, and an alarm deletes attempts once they have left their window.
  */
 export class RateLimiter extends DurableObject<Env> {
-  private windowMs: number | undefined;
+  /** Mirror of the scheduled alarm, so that `take` never waits on storage and its writes coalesce. */
+  private alarmAt: number | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.createSchema();
+    void ctx.blockConcurrencyWhile(async () => {
+      this.alarmAt = await ctx.storage.getAlarm();
+    });
   }
 
   private createSchema() {
-    this.ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS hits (at INTEGER NOT NULL)');
+    const sql = this.ctx.storage.sql;
+    sql.exec('CREATE TABLE IF NOT EXISTS hits (key TEXT NOT NULL, at INTEGER NOT NULL, expires_at INTEGER NOT NULL)');
+    sql.exec('CREATE INDEX IF NOT EXISTS hits_key_at ON hits (key, at)');
+    sql.exec('CREATE INDEX IF NOT EXISTS hits_expires_at ON hits (expires_at)');
   }
 
-  /** Counts one attempt if under `limit` within the last `windowSeconds`. */
-  async take(limit: number, windowSeconds: number, now = Date.now()): Promise<LimitDecision> {
+  /** Counts one attempt for `key` if it has had fewer than `limit` within the last `windowSeconds`. */
+  async take(key: string, limit: number, windowSeconds: number, now = Date.now()): Promise<LimitDecision> {
     const windowMs = windowSeconds * 1000;
-    this.windowMs = windowMs;
     const sql = this.ctx.storage.sql;
-    sql.exec('DELETE FROM hits WHERE at <= ?', now - windowMs);
-    const row = sql.exec<{ n: number; oldest: number | null }>('SELECT COUNT(*) AS n, MIN(at) AS oldest FROM hits').one();
+    const row = sql
+      .exec<{ n: number; oldest: number | null }>('SELECT COUNT(*) AS n, MIN(at) AS oldest FROM hits WHERE key = ? AND at > ?', key, now - windowMs)
+      .one();
     if (row.n >= limit) {
       const retryAfterMs = (row.oldest ?? now) + windowMs - now;
       return { allowed: false, remaining: 0, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) };
     }
-    sql.exec('INSERT INTO hits (at) VALUES (?)', now);
-    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(now + windowMs + 1000);
+    sql.exec('INSERT INTO hits (key, at, expires_at) VALUES (?, ?, ?)', key, now, now + windowMs);
+    // Not awaited on purpose: the write is still ordered and output-gated, and a method with no await
+    // lets the runtime commit many concurrent attempts together.
+    if (this.alarmAt === null) this.scheduleAlarm(now + windowMs + 1000);
     return { allowed: true, remaining: limit - row.n - 1, retryAfterSeconds: 0, countedAt: now };
   }
 
-  /** Gives back one counted attempt (e.g. it turned out to be a forged request in someone else's name). */
-  async refund(countedAt: number): Promise<void> {
-    this.ctx.storage.sql.exec('DELETE FROM hits WHERE rowid = (SELECT rowid FROM hits WHERE at = ? LIMIT 1)', countedAt);
+  /** Gives back one counted attempt (it turned out to be a forged request in someone else's name). */
+  async refund(key: string, countedAt: number): Promise<void> {
+    this.ctx.storage.sql.exec('DELETE FROM hits WHERE rowid = (SELECT rowid FROM hits WHERE key = ? AND at = ? LIMIT 1)', key, countedAt);
   }
 
-  /** How many attempts are counted in the window (for tests and the admin view). */
-  async count(windowSeconds: number, now = Date.now()): Promise<number> {
-    return this.ctx.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM hits WHERE at > ?', now - windowSeconds * 1000).one().n;
+  /** How many attempts `key` has in the window. */
+  async count(key: string, windowSeconds: number, now = Date.now()): Promise<number> {
+    return this.ctx.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM hits WHERE key = ? AND at > ?', key, now - windowSeconds * 1000).one().n;
   }
 
-  /**
-   * Housekeeping: once the newest hit has left the window, the object forgets everything. The window is
-   * known in memory; an object evicted since its last hit falls back to the longest window we allow.
-   */
+  private scheduleAlarm(at: number) {
+    this.alarmAt = at;
+    void this.ctx.storage.setAlarm(at);
+  }
+
+  /** Housekeeping: drop attempts that left their window; sleep until the next one does. */
   override async alarm(): Promise<void> {
-    const windowMs = this.windowMs ?? MAX_WINDOW_MS;
-    const newest = this.ctx.storage.sql.exec<{ at: number | null }>('SELECT MAX(at) AS at FROM hits').one().at;
-    if (newest === null || newest + windowMs <= Date.now()) {
-      // deleteAll drops the table too; this instance may serve another request before it is evicted.
-      await this.ctx.storage.deleteAll();
-      return this.createSchema();
-    }
-    await this.ctx.storage.setAlarm(newest + windowMs + 1000);
+    const sql = this.ctx.storage.sql;
+    sql.exec('DELETE FROM hits WHERE expires_at <= ?', Date.now());
+    const next = sql.exec<{ at: number | null }>('SELECT MIN(expires_at) AS at FROM hits').one().at;
+    this.alarmAt = null;
+    if (next !== null) this.scheduleAlarm(next + 1000);
   }
 }
 
-/** Takes one attempt from the limiter named `key`. */
+/** Objects per kind of key. Raising it spreads load; changing it moves keys (counts restart once). */
+const SHARDS = 32;
+
+/** FNV-1a: a fast, stable 32-bit hash, enough to spread keys evenly. */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+/** The object that owns `key` ("email:…" → one of the 32 "email" shards). */
+export function limiterFor(ns: DurableObjectNamespace<RateLimiter>, key: string) {
+  const kind = key.slice(0, Math.max(0, key.indexOf(':'))) || 'key';
+  return ns.get(ns.idFromName(`${kind}#${fnv1a(key) % SHARDS}`));
+}
+
+/** Takes one attempt for `key`. */
 export function takeLimit(ns: DurableObjectNamespace<RateLimiter>, key: string, limit: number, windowSeconds: number) {
-  return ns.get(ns.idFromName(key)).take(limit, windowSeconds);
+  return limiterFor(ns, key).take(key, limit, windowSeconds);
 }
 
 export function refundLimit(ns: DurableObjectNamespace<RateLimiter>, key: string, countedAt: number) {
-  return ns.get(ns.idFromName(key)).refund(countedAt);
+  return limiterFor(ns, key).refund(key, countedAt);
 }

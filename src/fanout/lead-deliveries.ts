@@ -1,7 +1,5 @@
-import { eq } from 'drizzle-orm';
 import type { Config } from '../config';
-import type { Queryable } from '../db/client';
-import { leads, type Lead } from '../db/schema';
+import type { Lead } from '../db/schema';
 import type { CrmContact, DeliveryRequest } from './types';
 
 export function crmContact(lead: Lead): CrmContact {
@@ -29,16 +27,14 @@ export function leadSummary(lead: Lead, source: string) {
  * (only with marketing consent), and an upsert in every CRM that is switched on. The CRM sync is the
  * sales team's legitimate interest in an inbound request, so it does not wait for marketing consent.
  */
-export async function leadCaptureDeliveries(
-  db: Queryable,
+export function leadCaptureDeliveries(
   config: Config,
-  leadId: string,
+  lead: Lead,
   source: string,
   submission: Record<string, unknown>,
   extra: Record<string, unknown> = {},
-): Promise<DeliveryRequest[]> {
-  const [lead] = await db.select().from(leads).where(eq(leads.id, leadId));
-  if (!lead) return [];
+): DeliveryRequest[] {
+  const leadId = lead.id;
   const requests: DeliveryRequest[] = [
     {
       destination: 'email', key: 'sales_notification', leadId,

@@ -3,11 +3,12 @@ import { leadCaptureDeliveries } from '../fanout/lead-deliveries';
 import type { DeliveryRequest } from '../fanout/types';
 import type { ApplyContext } from '../queues/apply-context';
 import type { LeadSubmittedEvent } from '../queues/event-messages';
-import { AlreadyApplied, appendLeadEvent, upsertLead } from './record-lead-event';
+import { AlreadyApplied, appendLeadEvent, upsertLeadRow } from './record-lead-event';
 
 /** Consumer side of a form submission: the lead row and one `form_submitted` history entry, once. */
 export async function applyLeadSubmitted(tx: Transaction, event: LeadSubmittedEvent, ctx: ApplyContext): Promise<DeliveryRequest[]> {
-  const leadId = await upsertLead(tx, event.contact, event.occurred_at);
+  const lead = await upsertLeadRow(tx, event.contact, event.occurred_at);
+  const leadId = lead.id;
   const { email, email_normalized, ...contact } = event.contact;
   const fresh = await appendLeadEvent(tx, {
     id: event.id,
@@ -20,5 +21,5 @@ export async function applyLeadSubmitted(tx: Transaction, event: LeadSubmittedEv
   });
   // A redelivered event: undo the lead upsert too (the savepoint rolls back), so nothing changes twice.
   if (!fresh) throw new AlreadyApplied(event.id);
-  return leadCaptureDeliveries(tx, ctx.config, leadId, event.source, event.details);
+  return leadCaptureDeliveries(ctx.config, lead, event.source, event.details);
 }

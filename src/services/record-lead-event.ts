@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Queryable } from '../db/client';
-import { leadEvents, leads } from '../db/schema';
+import { leadEvents, leads, type Lead } from '../db/schema';
 import { newId } from '../domain/ids';
 import type { ContactCapture } from '../queues/event-messages';
 
@@ -10,6 +10,11 @@ import type { ContactCapture } from '../queues/event-messages';
  * older event that arrives late (a retried message) fills gaps but never overwrites newer data.
  */
 export async function upsertLead(db: Queryable, contact: ContactCapture, occurredAt: string): Promise<string> {
+  return (await upsertLeadRow(db, contact, occurredAt)).id;
+}
+
+/** upsertLead, returning the whole row as it is after the upsert. */
+export async function upsertLeadRow(db: Queryable, contact: ContactCapture, occurredAt: string): Promise<Lead> {
   const at = new Date(occurredAt);
   const isNewer = sql`excluded.last_seen_at >= ${leads.lastSeenAt}`;
   const pick = (column: string) =>
@@ -45,8 +50,8 @@ export async function upsertLead(db: Queryable, contact: ContactCapture, occurre
         updatedAt: sql`now()`,
       },
     })
-    .returning({ id: leads.id });
-  return row!.id;
+    .returning();
+  return row!;
 }
 
 export interface LeadEventRecord {

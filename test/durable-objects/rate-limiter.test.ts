@@ -1,33 +1,47 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import type { RateLimiter } from '../../src/durable-objects/rate-limiter';
-import { eventually } from '../support/api';
+import { limiterFor, refundLimit, takeLimit, type RateLimiter } from '../../src/durable-objects/rate-limiter';
 
-const limiter = (name: string) => env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(name));
+const key = () => `email:${crypto.randomUUID()}@acme-test.com`;
 
 describe('RateLimiter Durable Object', () => {
-  it('allows `limit` attempts per sliding window and says when the next one is allowed', async () => {
-    const stub = limiter(`t-${crypto.randomUUID()}`);
+  it('allows `limit` attempts per sliding window per key and says when the next one is allowed', async () => {
+    const k = key();
+    const stub = limiterFor(env.RATE_LIMITER, k);
     const t0 = Date.now();
-    for (let i = 0; i < 3; i++) expect(await stub.take(3, 60, t0 + i * 1000)).toMatchObject({ allowed: true, remaining: 2 - i });
-    expect(await stub.take(3, 60, t0 + 10_000)).toEqual({ allowed: false, remaining: 0, retryAfterSeconds: 50 });
+    for (let i = 0; i < 3; i++) expect(await stub.take(k, 3, 60, t0 + i * 1000)).toMatchObject({ allowed: true, remaining: 2 - i });
+    expect(await stub.take(k, 3, 60, t0 + 10_000)).toEqual({ allowed: false, remaining: 0, retryAfterSeconds: 50 });
+    // Another key in the same object has its own count.
+    expect(await stub.take(`${k}.other`, 3, 60, t0 + 10_000)).toMatchObject({ allowed: true, remaining: 2 });
     // The first attempt leaves the window at t0 + 60 s.
-    expect(await stub.take(3, 60, t0 + 60_001)).toMatchObject({ allowed: true });
+    expect(await stub.take(k, 3, 60, t0 + 60_001)).toMatchObject({ allowed: true });
   });
 
-  it('forgets everything once the window has gone quiet, and keeps a window that is still live', async () => {
-    const quiet = limiter(`t-${crypto.randomUUID()}`);
-    await quiet.take(5, 60, Date.now() - 120_000); // its clean-up alarm is already due
-    await runDurableObjectAlarm(quiet);
-    await eventually(async () => (await quiet.count(3600)) === 0);
-    expect(await runInDurableObject(quiet, (_o: RateLimiter, state) => state.storage.getAlarm())).toBeNull();
-    expect(await quiet.take(5, 60)).toMatchObject({ allowed: true, remaining: 4 });
+  it('is exact under concurrency: 40 simultaneous attempts at a limit of 7 → 7 allowed', async () => {
+    const k = key();
+    const decisions = await Promise.all(Array.from({ length: 40 }, () => takeLimit(env.RATE_LIMITER, k, 7, 3600)));
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(7);
+  });
 
-    const live = limiter(`t-${crypto.randomUUID()}`);
-    await live.take(5, 3600);
-    expect(await runDurableObjectAlarm(live)).toBe(true);
-    expect(await live.count(3600)).toBe(1);
-    expect(await runInDurableObject(live, async (_o: RateLimiter, state) => state.storage.getAlarm())).toBeGreaterThan(Date.now() + 3_500_000);
+  it('gives an attempt back on refund', async () => {
+    const k = key();
+    const first = await takeLimit(env.RATE_LIMITER, k, 1, 3600);
+    expect((await takeLimit(env.RATE_LIMITER, k, 1, 3600)).allowed).toBe(false);
+    await refundLimit(env.RATE_LIMITER, k, first.countedAt!);
+    expect((await takeLimit(env.RATE_LIMITER, k, 1, 3600)).allowed).toBe(true);
+  });
+
+  it('deletes attempts once they have left their window and sleeps until the next one does', async () => {
+    const [old, live] = [key(), key()];
+    const stub = limiterFor(env.RATE_LIMITER, old);
+    await stub.take(old, 5, 60, Date.now() - 120_000);
+    await stub.take(live, 5, 3600);
+    await runDurableObjectAlarm(stub);
+    const rows = await runInDurableObject(stub, (_o: RateLimiter, state) =>
+      state.storage.sql.exec<{ key: string }>('SELECT key FROM hits WHERE key IN (?, ?)', old, live).toArray().map((r) => r.key),
+    );
+    expect(rows).toEqual([live]);
+    expect(await runInDurableObject(stub, (_o: RateLimiter, state) => state.storage.getAlarm())).toBeGreaterThan(Date.now() + 3_500_000);
   });
 });
