@@ -5,7 +5,7 @@ import { adminAuth } from '../../http/middleware/admin-auth';
 import { adminErrors } from '../../http/schemas/common';
 import { createRouter } from '../../http/router';
 import { listDeliveries } from '../../services/manage-deliveries';
-import { decodeCursor, encodeCursor } from '../cursor';
+import { decodeCursor, encodeCursor, pageQuery } from '../cursor';
 import { DeliveryViewSchema, deliveryView } from './delivery-view';
 
 const QuerySchema = z.object({
@@ -13,8 +13,7 @@ const QuerySchema = z.object({
   destination: z.enum(['email', 'crm', 'webhook', 'sms']).optional().openapi({ description: 'Only this kind of destination.', example: 'crm' }),
   key: z.string().max(100).optional().openapi({ description: 'Only this key (CRM name or email template).', example: 'hubspot' }),
   lead_id: z.uuid().optional().openapi({ description: 'Only this lead\'s deliveries.', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0b' }),
-  cursor: z.string().max(200).optional().openapi({ description: 'The `next_cursor` of the previous page.', example: 'MDE5MzZm' }),
-  limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ description: 'Page size (1–200).', example: 50 }),
+  ...pageQuery,
 });
 
 export const listDeliveriesRoute = createRoute({

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { withDatabase } from '../../http/database';
 import { adminAuth } from '../../http/middleware/admin-auth';
-import { decodeCursor, encodeCursor } from '../cursor';
+import { decodeCursor, encodeCursor, pageQuery } from '../cursor';
 import { adminErrors } from '../../http/schemas/common';
 import { LEAD_SOURCES } from '../../http/schemas/lead-submission';
 import { createRouter } from '../../http/router';
@@ -12,8 +12,7 @@ const QuerySchema = z.object({
   email: z.string().max(254).optional().openapi({ description: 'Exact email (normalized before matching).', example: 'jane.doe@acme.com' }),
   source: z.enum(LEAD_SOURCES).optional().openapi({ description: 'Form of the first touch.', example: 'pricing' }),
   since: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Only leads first seen at or after this instant.', example: '2026-11-01T00:00:00Z' }),
-  cursor: z.string().max(200).optional().openapi({ description: 'The `next_cursor` of the previous page.', example: 'MDE5MzZmMGUtOGMyYS03YjNlLTlkNGYtNWE2YjdjOGQ5ZTBm' }),
-  limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ description: 'Page size (1–200).', example: 50 }),
+  ...pageQuery,
 });
 
 export const listLeadsRoute = createRoute({

@@ -6,15 +6,14 @@ import { adminErrors } from '../../http/schemas/common';
 import { createRouter } from '../../http/router';
 import { WEBHOOK_PROVIDERS } from '../../integrations/webhooks/verify';
 import { listWebhookEvents } from '../../services/manage-webhook-events';
-import { decodeCursor, encodeCursor } from '../cursor';
+import { decodeCursor, encodeCursor, pageQuery } from '../cursor';
 import { WebhookEventViewSchema, webhookEventView } from './webhook-event-view';
 
 const QuerySchema = z.object({
   provider: z.enum(WEBHOOK_PROVIDERS).optional().openapi({ description: 'Only this provider.', example: 'hubspot' }),
   outcome: z.enum(WEBHOOK_OUTCOMES).optional().openapi({ description: 'Only this outcome (e.g. unknown_lead to find leads the CRM knows and Leadgate does not).', example: 'unknown_lead' }),
   verified: z.enum(['true', 'false']).optional().openapi({ description: 'Only verified (true) or rejected (false) calls.', example: 'true' }),
-  cursor: z.string().max(200).optional().openapi({ description: 'The `next_cursor` of the previous page.', example: 'MDE5MzZmMGUtOGMyYS03YjNlLTlkNGYtNWE2YjdjOGQ5ZTBm' }),
-  limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ description: 'Page size (1–200).', example: 50 }),
+  ...pageQuery,
 });
 
 export const listWebhookEventsRoute = createRoute({
