@@ -14,6 +14,8 @@ import type { ServiceContext } from './context';
  * another request's I/O, which Workers does not allow.
  */
 let snapshot: { loadedAt: number; byIndustry: Map<string, IndustryBenchmark> } | undefined;
+/** Bumped by every edit, so a load that started before the edit does not put the old rows back. */
+let generation = 0;
 
 export function toBenchmark(row: IndustryBenchmarkRow): IndustryBenchmark {
   return {
@@ -26,15 +28,20 @@ export function toBenchmark(row: IndustryBenchmarkRow): IndustryBenchmark {
 
 export function invalidateBenchmarks(): void {
   snapshot = undefined;
+  generation++;
 }
 
 export async function benchmarkFor(ctx: Pick<ServiceContext, 'config' | 'requestId' | 'waitUntil'>, industry: Industry, now = Date.now()): Promise<IndustryBenchmark> {
   const ttlMs = ctx.config.BENCHMARK_CACHE_TTL_SECONDS * 1000;
   if (!snapshot || now - snapshot.loadedAt >= ttlMs) {
     const { db, close } = openDatabase(ctx.config);
+    const startedIn = generation;
     try {
       const rows = await db.select().from(industryBenchmarks);
-      snapshot = { loadedAt: now, byIndustry: new Map(rows.map((r) => [r.industry, toBenchmark(r)])) };
+      const loaded = { loadedAt: now, byIndustry: new Map(rows.map((r) => [r.industry, toBenchmark(r)])) };
+      if (generation === startedIn) snapshot = loaded;
+      const found = loaded.byIndustry.get(industry);
+      if (found) return found;
     } catch (err) {
       logger.error('benchmarks.load_failed', { request_id: ctx.requestId, error: describeError(err) });
       throw new ApiError('service_unavailable', { headers: { 'retry-after': '5' } });
@@ -42,7 +49,7 @@ export async function benchmarkFor(ctx: Pick<ServiceContext, 'config' | 'request
       ctx.waitUntil(close());
     }
   }
-  const found = snapshot.byIndustry.get(industry);
+  const found = snapshot?.byIndustry.get(industry);
   if (!found) {
     // Every industry is seeded by migration; a missing row is an operator's mistake, not the caller's.
     logger.error('benchmarks.missing_industry', { request_id: ctx.requestId, industry });
