@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { startLocalPostgres } from './postgres.mjs';
 import { startWsBridge } from './ws-bridge.mjs';
 
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
 
 export function readDevVars() {
   const file = `${ROOT}/.dev.vars`;
