@@ -39,7 +39,8 @@ export function jsonBody(): MiddlewareHandler<AppEnv> {
       return next();
     }
     const text = await c.req.text();
-    if (new TextEncoder().encode(text).byteLength > limit) throw tooLarge();
+    // A UTF-16 code unit is at most 3 UTF-8 bytes: only count bytes when it could matter.
+    if (text.length * 3 > limit && new TextEncoder().encode(text).byteLength > limit) throw tooLarge();
     if (text.length === 0) return next();
     if (!JSON_TYPE.test(c.req.header('content-type') ?? '')) {
       throw new ApiError('unsupported_media_type', { detail: 'Send the body as application/json.' });

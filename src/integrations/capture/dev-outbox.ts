@@ -13,7 +13,7 @@ export interface OutboxEntry {
 
 /**
  * Local capture mode's mailbox: what Leadgate would have sent, kept so `/dev/outbox` can show it.
- * One instance ("outbox"); holds the newest 500 entries. Never written in production (config refuses
+ * One instance ("outbox"); keeps about the newest 500 entries. Never written in production (config refuses
  * capture mode there).
  */
 export class DevOutbox extends DurableObject<Env> {
@@ -24,8 +24,8 @@ export class DevOutbox extends DurableObject<Env> {
 
   async record(entry: OutboxEntry): Promise<void> {
     const sql = this.ctx.storage.sql;
-    sql.exec('INSERT INTO entries (entry) VALUES (?)', JSON.stringify(entry));
-    sql.exec('DELETE FROM entries WHERE seq <= (SELECT MAX(seq) - 500 FROM entries)');
+    const { seq } = sql.exec<{ seq: number }>('INSERT INTO entries (entry) VALUES (?) RETURNING seq', JSON.stringify(entry)).one();
+    if (seq % 50 === 0) sql.exec('DELETE FROM entries WHERE seq <= ?', seq - 500);
   }
 
   /** Newest first. */
