@@ -54,11 +54,11 @@ export const ConsentSchema = z
 
 export const UtmSchema = z
   .strictObject({
-    source: singleLine(200).optional().openapi({ example: 'google' }),
-    medium: singleLine(200).optional().openapi({ example: 'cpc' }),
-    campaign: singleLine(200).optional().openapi({ example: 'q4-launch' }),
-    term: singleLine(200).optional().openapi({ example: 'lead management' }),
-    content: singleLine(200).optional().openapi({ example: 'hero-cta' }),
+    source: singleLine(200).optional().openapi({ description: 'utm_source: where the visitor came from.', example: 'google' }),
+    medium: singleLine(200).optional().openapi({ description: 'utm_medium: the channel.', example: 'cpc' }),
+    campaign: singleLine(200).optional().openapi({ description: 'utm_campaign: the campaign.', example: 'q4-launch' }),
+    term: singleLine(200).optional().openapi({ description: 'utm_term: the paid keyword.', example: 'lead management' }),
+    content: singleLine(200).optional().openapi({ description: 'utm_content: which ad or link.', example: 'hero-cta' }),
   })
   .openapi('Utm', { description: 'UTM parameters of the visit.' });
 

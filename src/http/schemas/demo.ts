@@ -44,7 +44,7 @@ export const BookingAnswerSchema = z
     local_start: z.string().openapi({ description: "Start on the visitor's clock.", example: '2026-12-01T10:00:00-05:00' }),
     time_zone: z.string().openapi({ description: "The visitor's time zone.", example: 'America/New_York' }),
     sequence: z.number().int().openapi({ description: 'Calendar SEQUENCE of the latest invite.', example: 0 }),
-    host: z.object({ name: z.string().openapi({ description: 'Who runs the demo.', example: 'Alex Morgan' }) }),
+    host: z.object({ name: z.string().openapi({ description: 'Who runs the demo.', example: 'Alex Morgan' }) }).openapi({ description: 'The host on the call.' }),
     cancel_url: z.string().optional().openapi({ description: 'Signed link: POST to cancel.', example: 'https://api.example.com/api/v1/demo/bookings/…/cancel?token=…' }),
     reschedule_url: z.string().optional().openapi({ description: 'Signed link: POST { start } to move the demo.', example: 'https://api.example.com/api/v1/demo/bookings/…/reschedule?token=…' }),
   })

@@ -28,7 +28,7 @@ export const listDeliveriesRoute = createRoute({
   responses: {
     200: {
       description: 'A page of deliveries.',
-      content: { 'application/json': { schema: z.object({ items: z.array(DeliveryViewSchema), next_cursor: z.string().nullable().openapi({ example: null }) }).openapi('DeliveryPage') } },
+      content: { 'application/json': { schema: z.object({ items: z.array(DeliveryViewSchema).openapi({ description: 'Deliveries on this page.' }), next_cursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last page.', example: null }) }).openapi('DeliveryPage') } },
     },
     ...adminErrors,
   },

@@ -17,7 +17,7 @@ export const replayOneRoute = createRoute({
   middleware: [adminAuth()] as const,
   request: { params: z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, description: 'Delivery id.', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }) }) },
   responses: {
-    202: { description: 'Queued again.', content: { 'application/json': { schema: z.object({ replayed: z.number().int().openapi({ example: 1 }) }) } } },
+    202: { description: 'Queued again.', content: { 'application/json': { schema: z.object({ replayed: z.number().int().openapi({ description: 'How many deliveries went back on the queue.', example: 1 }) }) } } },
     409: { description: 'The delivery is not failed.', ...problem },
     ...adminErrors,
   },
@@ -45,7 +45,7 @@ export const replayAllRoute = createRoute({
     },
   },
   responses: {
-    202: { description: 'How many were queued again.', content: { 'application/json': { schema: z.object({ replayed: z.number().int().openapi({ example: 12 }) }) } } },
+    202: { description: 'How many were queued again.', content: { 'application/json': { schema: z.object({ replayed: z.number().int().openapi({ description: 'How many deliveries went back on the queue.', example: 12 }) }) } } },
     ...adminErrors,
   },
 });

@@ -3,13 +3,12 @@ import type { Lead, LeadEvent } from '../../db/schema';
 
 const TouchSchema = z
   .object({
-    source: z.string().openapi({ example: 'pricing' }),
-    utm: z.record(z.string(), z.string()).optional().openapi({ example: { source: 'google', medium: 'cpc' } }),
-    referrer: z.string().optional().openapi({ example: 'https://www.google.com/' }),
-    landing_page: z.string().optional().openapi({ example: 'https://acme-saas.com/pricing' }),
-    at: z.string().openapi({ example: '2026-11-24T10:00:00.000Z' }),
-  })
-  .openapi('Touch', { description: 'Where a visit came from.' });
+    source: z.string().openapi({ description: 'The form of this touch.', example: 'pricing' }),
+    utm: z.record(z.string(), z.string()).optional().openapi({ description: 'UTM parameters of the visit.', example: { source: 'google', medium: 'cpc' } }),
+    referrer: z.string().optional().openapi({ description: 'The page the visitor came from.', example: 'https://www.google.com/' }),
+    landing_page: z.string().optional().openapi({ description: 'The first page of the visit.', example: 'https://acme-saas.com/pricing' }),
+    at: z.string().openapi({ description: 'When (edge time).', example: '2026-11-24T10:00:00.000Z' }),
+  });
 
 export const LeadViewSchema = z
   .object({
@@ -24,7 +23,11 @@ export const LeadViewSchema = z
     first_touch: TouchSchema.openapi({ description: 'Attribution of the first touch (never changes).' }),
     last_touch: TouchSchema.openapi({ description: 'Attribution of the latest touch.' }),
     consent: z
-      .object({ marketing: z.boolean(), analytics: z.boolean(), sms: z.boolean() })
+      .object({
+        marketing: z.boolean().openapi({ description: 'Marketing email allowed.', example: true }),
+        analytics: z.boolean().openapi({ description: 'Analytics sharing allowed.', example: true }),
+        sms: z.boolean().openapi({ description: 'Text messages allowed.', example: false }),
+      })
       .openapi({ description: 'Current consent per purpose.', example: { marketing: true, analytics: true, sms: false } }),
     created_at: z.string().openapi({ description: 'First seen.', example: '2026-11-24T10:00:00.000Z' }),
     updated_at: z.string().openapi({ description: 'Last changed.', example: '2026-11-24T10:05:00.000Z' }),
