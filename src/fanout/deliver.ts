@@ -4,7 +4,8 @@ import type { Database } from '../db/client';
 import { deliveries, deliveryAttempts, type Delivery } from '../db/schema';
 import { newId } from '../domain/ids';
 import { describeError, logger } from '../logger';
-import { sendDelivery } from './destinations';
+import type { SendResult } from '../integrations/provider-call';
+import { sendDelivery, sendHubSpotBatch } from './destinations';
 import { MAX_QUEUE_DELAY_SECONDS, nextDelaySeconds } from './retry-policy';
 
 export type DeliverOutcome =
@@ -24,26 +25,58 @@ async function claim(db: Database, id: string, lockSeconds: number): Promise<Del
   return row;
 }
 
+const lockSeconds = (config: Config) => Math.ceil(config.DELIVERY_TIMEOUT_MS / 1000) * 4 + 30;
+
+/** Why a delivery could not be claimed, as the queue message's fate. */
+async function unclaimed(db: Database, deliveryId: string): Promise<DeliverOutcome> {
+  const [current] = await db.select({ status: deliveries.status, nextAttemptAt: deliveries.nextAttemptAt }).from(deliveries).where(eq(deliveries.id, deliveryId));
+  if (!current) return { action: 'ack', reason: 'not_found' };
+  if (current.status !== 'pending') return { action: 'ack', reason: 'not_pending' };
+  const wait = Math.ceil((current.nextAttemptAt.getTime() - Date.now()) / 1000);
+  // Early copy of a scheduled retry: come back when it is due. A locked row is someone else's.
+  if (wait > 0) return { action: 'retry', delaySeconds: Math.min(wait, MAX_QUEUE_DELAY_SECONDS) };
+  return { action: 'ack', reason: 'busy' };
+}
+
 /** Processes one "deliveries" queue message. */
 export async function deliver(env: Env, config: Config, db: Database, deliveryId: string): Promise<DeliverOutcome> {
-  const row = await claim(db, deliveryId, Math.ceil(config.DELIVERY_TIMEOUT_MS / 1000) * 4 + 30);
-  if (!row) {
-    const [current] = await db.select({ status: deliveries.status, nextAttemptAt: deliveries.nextAttemptAt, lockedUntil: deliveries.lockedUntil }).from(deliveries).where(eq(deliveries.id, deliveryId));
-    if (!current) return { action: 'ack', reason: 'not_found' };
-    if (current.status !== 'pending') return { action: 'ack', reason: 'not_pending' };
-    const wait = Math.ceil((current.nextAttemptAt.getTime() - Date.now()) / 1000);
-    // Early copy of a scheduled retry: come back when it is due. A locked row is someone else's.
-    if (wait > 0) return { action: 'retry', delaySeconds: Math.min(wait, MAX_QUEUE_DELAY_SECONDS) };
-    return { action: 'ack', reason: 'busy' };
-  }
-
+  const row = await claim(db, deliveryId, lockSeconds(config));
+  if (!row) return unclaimed(db, deliveryId);
   const started = Date.now();
-  let result;
-  try {
-    result = await sendDelivery(env, config, row);
-  } catch (err) {
-    result = { ok: false as const, retryable: true, error: `adapter error: ${err instanceof Error ? err.message : String(err)}`.slice(0, 500) };
+  return settle(env, config, db, row, await attempt(env, config, row), started);
+}
+
+/**
+ * Processes several HubSpot upserts in one batch call (HubSpot's batch API takes up to 100). If the
+ * batch is refused, each contact is sent on its own, so one bad record cannot hold back the others.
+ */
+export async function deliverHubSpotBatch(env: Env, config: Config, db: Database, deliveryIds: string[]): Promise<Map<string, DeliverOutcome>> {
+  const outcomes = new Map<string, DeliverOutcome>();
+  const rows: Delivery[] = [];
+  for (const id of deliveryIds) {
+    const row = await claim(db, id, lockSeconds(config));
+    if (row) rows.push(row);
+    else outcomes.set(id, await unclaimed(db, id));
   }
+  const started = Date.now();
+  const batch = rows.length > 1 ? await sendHubSpotBatch(env, config, rows) : undefined;
+  for (const row of rows) {
+    const result = batch?.ok ? { ...batch, reference: undefined } : await attempt(env, config, row);
+    outcomes.set(row.id, await settle(env, config, db, row, result, started));
+  }
+  return outcomes;
+}
+
+async function attempt(env: Env, config: Config, row: Delivery): Promise<SendResult> {
+  try {
+    return await sendDelivery(env, config, row);
+  } catch (err) {
+    return { ok: false, retryable: true, error: `adapter error: ${err instanceof Error ? err.message : String(err)}`.slice(0, 500) };
+  }
+}
+
+/** Records what the provider said and decides the message's fate. */
+async function settle(env: Env, config: Config, db: Database, row: Delivery, result: SendResult, started: number): Promise<DeliverOutcome> {
   const durationMs = Date.now() - started;
   const log = { delivery_id: row.id, destination: row.destination, key: row.key, attempt: row.attempts, duration_ms: durationMs };
   const statusCode = result.ok ? result.statusCode : (result.statusCode ?? null);

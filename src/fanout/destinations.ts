@@ -20,6 +20,13 @@ function isLive(config: Config, provider: string): boolean {
 
 const notConfigured = (what: string): SendResult => ({ ok: false, retryable: false, error: `${what} is not configured` });
 
+/** One HubSpot batch upsert for several CRM deliveries (live or captured, like a single one). */
+export function sendHubSpotBatch(env: Env, config: Config, rows: Delivery[]): Promise<SendResult> {
+  if (!config.HUBSPOT_ACCESS_TOKEN && isLive(config, 'hubspot')) return Promise.resolve(notConfigured('HUBSPOT_ACCESS_TOKEN'));
+  const fetcher = isLive(config, 'hubspot') ? liveFetch : captureFetch(env, 'crm', 'hubspot');
+  return upsertHubSpotContacts(fetcher, { accessToken: config.HUBSPOT_ACCESS_TOKEN ?? 'capture', apiUrl: config.HUBSPOT_API_URL, timeoutMs: config.DELIVERY_TIMEOUT_MS }, rows.map((r) => r.payload as unknown as CrmContact));
+}
+
 /** Hands one delivery to its provider (or, in capture mode, to the dev outbox). Never throws for a provider's answer. */
 export async function sendDelivery(env: Env, config: Config, d: Delivery): Promise<SendResult> {
   const timeoutMs = config.DELIVERY_TIMEOUT_MS;

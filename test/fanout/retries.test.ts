@@ -7,7 +7,7 @@ import { deliveries } from '../../src/db/schema';
 import { nextDelaySeconds } from '../../src/fanout/retry-policy';
 import worker from '../../src/index';
 import { ADMIN_KEY, call, database, eventually } from '../support/api';
-import { attemptsOf, deliveryRow, makeDue, pendingDelivery, runDeliveryMessage } from '../support/deliveries';
+import { attemptsOf, deliveryRow, makeDue, pendingDelivery, runDeliveryBatch, runDeliveryMessage } from '../support/deliveries';
 import { providerCalls, server } from '../support/msw';
 
 const HUBSPOT = 'https://api.hubapi.com/crm/v3/objects/contacts/batch/upsert';
@@ -138,6 +138,36 @@ describe('delivery retry policy', () => {
     expect((await deliveryRow(db, id)).enqueuedAt).not.toBeNull();
     await eventually(async () => (await deliveryRow(db, id)).status === 'delivered');
     expect(hubspotCallsFor(email)).toHaveLength(1);
+  });
+});
+
+describe('HubSpot batch API', () => {
+  it('sends the HubSpot upserts of one queue batch as one batch call', async () => {
+    const [a, b] = [`batch-a-${crypto.randomUUID().slice(0, 8)}@acme-test.com`, `batch-b-${crypto.randomUUID().slice(0, 8)}@acme-test.com`];
+    const one = await pendingDelivery(db, crm(a));
+    const two = await pendingDelivery(db, crm(b));
+    const result = await runDeliveryBatch([one.id, two.id]);
+    expect(result.explicitAcks).toHaveLength(2);
+    const calls = providerCalls.filter((c) => c.provider === 'hubspot' && (c.body.includes(a) || c.body.includes(b)));
+    expect(calls).toHaveLength(1);
+    expect(JSON.parse(calls[0]!.body).inputs.map((i: { id: string }) => i.id).sort()).toEqual([a, b].sort());
+    expect((await deliveryRow(db, one.id)).status).toBe('delivered');
+    expect((await deliveryRow(db, two.id)).status).toBe('delivered');
+  });
+
+  it('when HubSpot refuses the batch, each contact is sent alone: the good one lands, the bad one fails', async () => {
+    const good = `good-${crypto.randomUUID().slice(0, 8)}@acme-test.com`;
+    const bad = `bad-${crypto.randomUUID().slice(0, 8)}@acme-test.com`;
+    server.use(http.post(HUBSPOT, async ({ request }) => {
+      const { inputs } = (await request.clone().json()) as { inputs: Array<{ id: string }> };
+      if (inputs.some((i) => i.id === bad)) return HttpResponse.json({ status: 'error', message: `Property values were not valid: ${bad}`, category: 'VALIDATION_ERROR' }, { status: 400 });
+      return undefined;
+    }));
+    const g = await pendingDelivery(db, crm(good));
+    const b = await pendingDelivery(db, crm(bad));
+    await runDeliveryBatch([g.id, b.id]);
+    expect((await deliveryRow(db, g.id)).status).toBe('delivered');
+    expect(await deliveryRow(db, b.id)).toMatchObject({ status: 'failed', lastStatusCode: 400 });
   });
 });
 

@@ -20,8 +20,13 @@ export async function pendingDelivery(db: Database, request: Omit<DeliveryReques
 }
 
 /** Runs the "deliveries" consumer on one message for `deliveryId`, as the Queue would deliver it. */
-export async function runDeliveryMessage(deliveryId: string, attempts = 1, copies = 1) {
-  const batch = createMessageBatch('leadgate-deliveries', Array.from({ length: copies }, (_, i) => ({ id: `msg-${deliveryId}-${attempts}-${i}`, timestamp: new Date(), attempts, body: { delivery_id: deliveryId } })));
+export function runDeliveryMessage(deliveryId: string, attempts = 1, copies = 1) {
+  return runDeliveryBatch(Array.from({ length: copies }, () => deliveryId), attempts);
+}
+
+/** Runs the "deliveries" consumer on one batch with a message per id. */
+export async function runDeliveryBatch(deliveryIds: string[], attempts = 1) {
+  const batch = createMessageBatch('leadgate-deliveries', deliveryIds.map((id, i) => ({ id: `msg-${id}-${attempts}-${i}`, timestamp: new Date(), attempts, body: { delivery_id: id } })));
   // The harness's result does not keep retry delays, so record them on the way through.
   const retryDelays: Array<number | undefined> = [];
   for (const msg of batch.messages) {
