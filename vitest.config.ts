@@ -1,4 +1,5 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { defineConfig } from 'vitest/config';
@@ -24,6 +25,7 @@ export const TEST_VARS = {
   DATABASE_URL: `postgres://leadgate:leadgate@127.0.0.1:${process.env.LEADGATE_TEST_PG_PORT}/leadgate`,
   NEON_WS_PROXY: `127.0.0.1:${process.env.LEADGATE_TEST_BRIDGE_PORT}`,
   ADMIN_API_KEY: 'test-admin-key-0123456789abcdef',
+  ADMIN_API_KEY_HASHES: `sales-dashboard:${createHash('sha256').update('lg_test-sales-dashboard-key').digest('hex')}`,
   CORS_ORIGINS: 'https://www.example.com',
   TURNSTILE_MODE: 'cloudflare',
   TURNSTILE_SECRET_KEY: '1x0000000000000000000000000000000AA',

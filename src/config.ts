@@ -26,6 +26,20 @@ const ConfigSchema = z
     /** Dev/test only: host:port of the local WebSocket→TCP bridge the Neon driver talks through. */
     NEON_WS_PROXY: z.string().optional(),
     ADMIN_API_KEY: z.string().min(24, 'ADMIN_API_KEY must be at least 24 characters'),
+    /**
+     * Named admin keys, stored only as SHA-256 hashes: "sales-dashboard:<hex>,zapier:<hex>" (see
+     * `npm run admin-key`). Each can be revoked alone by removing its entry; its name is logged as the actor.
+     */
+    ADMIN_API_KEY_HASHES: z
+      .string()
+      .optional()
+      .transform((v, ctx) =>
+        (v ?? '').split(',').map((s) => s.trim()).filter(Boolean).map((entry) => {
+          const m = /^([a-z0-9][a-z0-9_-]{0,63}):([0-9a-f]{64})$/.exec(entry);
+          if (!m) ctx.addIssue({ code: 'custom', message: 'entries must be name:sha256-hex' });
+          return { name: m?.[1] ?? '', hash: m?.[2] ?? '' };
+        }),
+      ),
     CORS_ORIGINS: csv,
     MAX_BODY_BYTES: int(16 * 1024),
     WEBHOOK_MAX_BODY_BYTES: int(256 * 1024),

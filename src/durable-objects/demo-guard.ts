@@ -18,8 +18,13 @@ export type GuardDecision =
 export class DemoGuard extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS attempts (at INTEGER NOT NULL)');
-    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS demos (booking_id TEXT PRIMARY KEY, state TEXT NOT NULL, end_ms INTEGER NOT NULL, reserved_at INTEGER NOT NULL)");
+    this.createSchema();
+  }
+
+  /** Also run after the alarm empties the object with deleteAll(), which drops the tables: the object lives on. */
+  private createSchema(): void {
+    this.ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS attempts (at INTEGER NOT NULL)');
+    this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS demos (booking_id TEXT PRIMARY KEY, state TEXT NOT NULL, end_ms INTEGER NOT NULL, reserved_at INTEGER NOT NULL)");
   }
 
   /** Counts this attempt and, if both rules allow it, reserves a place for `bookingId`. */
@@ -69,7 +74,11 @@ export class DemoGuard extends DurableObject<Env> {
     sql.exec('DELETE FROM attempts WHERE at <= ?', now - HOUR);
     sql.exec('DELETE FROM demos WHERE end_ms <= ?', now);
     const last = sql.exec<{ at: number | null }>('SELECT MAX(t) AS at FROM (SELECT MAX(at) + ? AS t FROM attempts UNION ALL SELECT MAX(end_ms) AS t FROM demos)', HOUR).one().at;
-    if (last === null) await this.ctx.storage.deleteAll();
+    if (last === null) {
+      // Nothing left to remember: free the storage, and keep the (empty) tables for the next request.
+      await this.ctx.storage.deleteAll();
+      this.createSchema();
+    }
     else await this.ctx.storage.setAlarm(Math.max(last, now) + 1000);
   }
 }

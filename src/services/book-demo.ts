@@ -1,5 +1,5 @@
 import { inVisitorZone, nearestSlots, unionSlots, type Interval } from '../domain/availability';
-import { hostRef, type DemoBooking } from '../domain/demo-booking';
+import type { DemoBooking } from '../domain/demo-booking';
 import { hostsByLeastLoad, type DemoHost } from '../domain/demo-hosts';
 import { newId } from '../domain/ids';
 import { demoGuard } from '../durable-objects/demo-guard';
@@ -8,7 +8,6 @@ import { ApiError } from '../http/errors';
 import type { DemoRequest } from '../http/schemas/demo';
 import { calendarFor } from '../integrations/calendar';
 import { emailDomain, logger } from '../logger';
-import type { DemoBookedEvent } from '../queues/demo-events';
 import { admitSubmission } from './admit-submission';
 import { isSpam, toContactCapture } from './capture-lead';
 import type { ServiceContext } from './context';
@@ -41,6 +40,15 @@ export function bookingAnswer(b: DemoBooking, hostName: string, withLinks: boole
   };
 }
 
+/** How far ahead a demo can be booked or moved. */
+export const BOOKING_HORIZON_DAYS = 90;
+
+/** 422 for a start that cannot be a slot at all: in the past, or beyond the booking horizon. */
+export function checkStart(start: number, now: number): void {
+  const problem = start <= now ? 'must be in the future' : start > now + BOOKING_HORIZON_DAYS * 86_400_000 ? `must be at most ${BOOKING_HORIZON_DAYS} days ahead` : null;
+  if (problem) throw new ApiError('validation_failed', { detail: `start: ${problem}`, fieldErrors: [{ field: 'start', code: 'out_of_range', message: problem }] });
+}
+
 /** 409 for a slot someone else holds, with the closest free ones on the visitor's clock. */
 export function slotTaken(nearest: Interval[], timeZone: string): ApiError {
   return new ApiError('conflict', {
@@ -66,6 +74,7 @@ export async function bookDemo({ ctx, input }: { ctx: ServiceContext; input: { r
     const decoy = { id, host_id: '', start: new Date(start).toISOString(), end: new Date(start + hosts[0]!.slot_minutes * 60_000).toISOString(), status: 'confirmed', sequence: 0, visitor_time_zone: request.time_zone } as DemoBooking;
     return bookingAnswer(decoy, hosts[0]!.name, false);
   }
+  checkStart(start, now);
   const occurredAt = new Date(now).toISOString();
   const contact = toContactCapture(request, 'demo_request', occurredAt);
   await admitSubmission({ ctx, input: { emailNormalized: undefined, clientIp, turnstileToken: request.turnstile_token, action: 'demo_request', eventId: id } });
@@ -85,19 +94,21 @@ export async function bookDemo({ ctx, input }: { ctx: ServiceContext; input: { r
     });
   }
 
-  let booked: { booking: DemoBooking; host: DemoHost } | undefined;
+  // The Scheduler that takes the slot also queues the demo.booked event (invites, CRM, mirror row), and
+  // keeps retrying it from its own outbox: once a slot is taken, the booking stands.
+  let booked: { booking: DemoBooking; host: DemoHost };
   try {
     booked = await takeSlot(ctx, hosts, { id, start, now, request, contact, secret, origin, occurredAt });
-    const event: DemoBookedEvent = { id, type: 'demo.booked', occurred_at: occurredAt, request_id: ctx.requestId, booking: booked.booking, host: hostRef(booked.host) };
-    await guard.confirm(id, Date.parse(booked.booking.end));
-    // Last step: once the event is queued, the invites go out and the booking stands.
-    await ctx.env.EVENTS_QUEUE.send(event, { contentType: 'json' });
   } catch (err) {
-    // Nothing was promised: free the slot (if taken) and the person's reservation, then answer the error.
-    if (booked) await schedulerFor(ctx.env.SCHEDULER, booked.host.id).discard(id).catch(() => undefined);
+    // Nothing was booked: free the person's reservation, then answer the error.
     await guard.release(id).catch(() => undefined);
     throw err;
   }
+  // The reservation becomes an active demo; if that fails the reservation still holds for a while, and
+  // the booking (already announced) must not be undone for it.
+  await guard.confirm(id, Date.parse(booked.booking.end)).catch((err) => {
+    logger.warn('demo.guard_confirm_failed', { request_id: ctx.requestId, booking_id: id, error: String(err) });
+  });
   logger.info('demo.booked', { request_id: ctx.requestId, booking_id: id, host_id: booked.host.id, email_domain: emailDomain(contact.email_normalized) });
   return bookingAnswer(booked.booking, booked.host.name, true);
 }
@@ -126,6 +137,7 @@ async function takeSlot(
       now: b.now,
       busy,
       reminderMinutes: ctx.config.DEMO_REMINDER_MINUTES_BEFORE,
+      requestId: ctx.requestId,
       booking: { id: b.id, visitor_time_zone: b.request.time_zone, notes: b.request.notes, contact: b.contact, ...links, created_at: b.occurredAt },
     });
     if (result.ok) return { booking: result.booking, host };

@@ -7,6 +7,7 @@ import { logger } from '../logger';
 import type { ServiceContext } from './context';
 import { demoSetup } from './demo-setup';
 
+const MINUTE = 60_000;
 const DAY = 86_400_000;
 export const MAX_RANGE_DAYS = 31;
 
@@ -14,7 +15,8 @@ export const MAX_RANGE_DAYS = 31;
 export async function hostFreeSlots(ctx: ServiceContext, host: DemoHost, from: number, to: number, now: number): Promise<Interval[]> {
   let busy: Interval[];
   try {
-    busy = await calendarFor(host, ctx.config).busy(from, to);
+    // A slot starting near either end of the range needs its buffers and its own length free as well.
+    busy = await calendarFor(host, ctx.config).busy(from - host.buffer_before_minutes * MINUTE, to + (host.slot_minutes + host.buffer_after_minutes) * MINUTE);
   } catch (err) {
     // An unreadable calendar must not look free: that host offers nothing until it can be read.
     logger.warn('demo.calendar_unavailable', { request_id: ctx.requestId, host_id: host.id, error: String(err) });
@@ -23,9 +25,11 @@ export async function hostFreeSlots(ctx: ServiceContext, host: DemoHost, from: n
   return schedulerFor(ctx.env.SCHEDULER, host.id).availability({ host, from, to, now, busy });
 }
 
-/** Free demo slots of all hosts on duty, as one list on the visitor's clock. */
-export async function demoAvailability({ ctx, input }: { ctx: ServiceContext; input: { from?: string; to?: string; timeZone: string } }): Promise<{ from: string; to: string; time_zone: string; slots: VisitorSlot[] }> {
-  const { hosts } = demoSetup(ctx.config);
+/** Free demo slots of all hosts on duty (or of one, `host`), as one list on the visitor's clock. */
+export async function demoAvailability({ ctx, input }: { ctx: ServiceContext; input: { from?: string; to?: string; timeZone: string; host?: string } }): Promise<{ from: string; to: string; time_zone: string; slots: VisitorSlot[] }> {
+  const { hosts: all } = demoSetup(ctx.config);
+  const hosts = input.host === undefined ? all : all.filter((h) => h.id === input.host);
+  if (hosts.length === 0) throw new ApiError('validation_failed', { detail: 'host: no such host', fieldErrors: [{ field: 'host', code: 'unknown_host', message: 'no such host' }] });
   const now = Date.now();
   const from = input.from ? Date.parse(input.from) : now;
   const to = input.to ? Date.parse(input.to) : from + 14 * DAY;

@@ -12,6 +12,13 @@ describe('admin lead endpoints', () => {
     expect(res.headers.get('www-authenticate')).toContain('Bearer');
   });
 
+  it('accept a named key kept only as its hash, and nothing close to it', async () => {
+    const get = (key: string) => call('/api/v1/leads?limit=1', { headers: { authorization: `Bearer ${key}` } });
+    expect((await get('lg_test-sales-dashboard-key')).status).toBe(200);
+    expect((await get('lg_test-sales-dashboard-ke')).status).toBe(401);
+    expect((await get('sales-dashboard')).status).toBe(401);
+  });
+
   it('404 for an unknown lead, 422 for a malformed id', async () => {
     expect((await adminGet('/api/v1/leads/01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f')).status).toBe(404);
     expect((await adminGet('/api/v1/leads/not-a-uuid')).status).toBe(422);

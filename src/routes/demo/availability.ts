@@ -8,6 +8,7 @@ import { demoAvailability } from '../../services/demo-availability';
 const AvailabilityQuery = z.object({
   from: InstantSchema.optional().openapi({ description: 'List slots starting at or after this instant. Default: now.', example: '2026-12-01T00:00:00Z' }),
   to: InstantSchema.optional().openapi({ description: 'List slots starting before this instant (at most 31 days after `from`). Default: `from` + 14 days.', example: '2026-12-15T00:00:00Z' }),
+  host: z.string().min(1).max(64).optional().openapi({ description: "Only this host's slots (a host id; the reschedule page passes the booking's host). Default: all hosts on duty.", example: 'berlin' }),
   tz: TimeZoneSchema.optional().openapi({ description: "The visitor's IANA time zone for `local_start`/`local_end`. Default: UTC.", example: 'America/New_York' }),
 });
 
@@ -29,13 +30,13 @@ export const availabilityRoute = createRoute({
   request: { query: AvailabilityQuery },
   responses: {
     200: { description: 'Free slots.', content: { 'application/json': { schema: AvailabilitySchema } } },
-    422: { description: 'Invalid range or time zone.', content: { 'application/problem+json': { schema: ProblemSchema } } },
+    422: { description: 'Invalid range, time zone or host.', content: { 'application/problem+json': { schema: ProblemSchema } } },
     503: { description: 'Demo booking is not configured.', content: { 'application/problem+json': { schema: ProblemSchema } } },
   },
 });
 
 export const getAvailability = createRouter().openapi(availabilityRoute, async (c) => {
   const q = c.req.valid('query');
-  const body = await demoAvailability({ ctx: serviceContext(c), input: { from: q.from, to: q.to, timeZone: q.tz ?? 'UTC' } });
+  const body = await demoAvailability({ ctx: serviceContext(c), input: { from: q.from, to: q.to, timeZone: q.tz ?? 'UTC', host: q.host } });
   return c.json(body, 200);
 });

@@ -34,11 +34,16 @@ document.getElementById('go').onclick = async (e) => {
   document.getElementById('result').textContent = ok ? 'Your demo is cancelled. You will get a cancellation for your calendar by email.' : (data.detail || 'Something went wrong. Please reply to your invite email.');
 };`;
 
-const RESCHEDULE_SCRIPT = `${post('JSON.stringify(payload)')}
+/** A value as a JavaScript literal that is safe inside a <script> element. */
+const jsLiteral = (v: unknown) => JSON.stringify(v).replaceAll('<', '\\u003c').replaceAll('>', '\\u003e').replaceAll('&', '\\u0026');
+
+/** The slot picker lists only the booking's own host: a move stays with the same host. */
+const rescheduleScript = (hostId: string) => `${post('JSON.stringify(payload)')}
+const host = ${jsLiteral(hostId)};
 const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
 const list = document.getElementById('slots');
 const fmt = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: tz });
-fetch('/api/v1/demo/availability?tz=' + encodeURIComponent(tz)).then((r) => r.json()).then((data) => {
+fetch('/api/v1/demo/availability?tz=' + encodeURIComponent(tz) + '&host=' + encodeURIComponent(host)).then((r) => r.json()).then((data) => {
   const slots = (data.slots || []).slice(0, 30);
   list.textContent = slots.length ? '' : 'No free times in the coming weeks. Please reply to your invite email.';
   for (const slot of slots) {
@@ -55,16 +60,16 @@ fetch('/api/v1/demo/availability?tz=' + encodeURIComponent(tz)).then((r) => r.js
   }
 });`;
 
-const PAGES: Record<BookingAction, { title: string; body: string; script: string }> = {
+const PAGES: Record<BookingAction, { title: string; body: string; script: (hostId: string) => string }> = {
   cancel: {
     title: 'Cancel your demo',
     body: '<p>Do you want to cancel your demo call? You can book another time on our website whenever you like.</p><button id="go" class="primary">Yes, cancel my demo</button>',
-    script: CANCEL_SCRIPT,
+    script: () => CANCEL_SCRIPT,
   },
   reschedule: {
     title: 'Pick a new time for your demo',
     body: '<p>Times are shown in your time zone. Choose one and your invite is updated.</p><div id="slots">Loading free times…</div>',
-    script: RESCHEDULE_SCRIPT,
+    script: rescheduleScript,
   },
 };
 
@@ -87,14 +92,15 @@ function pageHandler(action: BookingAction) {
   return createRouter().openapi(pageRoute(action), async (c) => {
     const { id } = c.req.valid('param');
     const { token } = c.req.valid('query');
+    let hostId: string;
     try {
-      await verifiedLink(serviceContext(c), id, token, action);
+      hostId = (await verifiedLink(serviceContext(c), id, token, action)).host_id;
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
       return c.html(page('This link is not valid', '<p>Please use the link from your latest invite email, or reply to it.</p>'), 403);
     }
     const p = PAGES[action];
-    return c.html(page(p.title, p.body, p.script), 200);
+    return c.html(page(p.title, p.body, p.script(hostId)), 200);
   });
 }
 
