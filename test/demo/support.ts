@@ -59,5 +59,5 @@ export function parseIcs(text: string): Record<string, string> {
   return fields;
 }
 
-/** The queue consumers keep working after the last assertion: let them finish before the file closes. */
-export const settle = () => new Promise((resolve) => setTimeout(resolve, 2000));
+/** Lets the queue consumers finish this file's background work while the provider mocks are still up. */
+export const settle = () => new Promise((resolve) => setTimeout(resolve, 4000));
