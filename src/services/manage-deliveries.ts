@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, lt, type SQL } from 'drizzle-orm';
 import type { Database, Queryable } from '../db/client';
+import { keysetPage, type Page } from '../db/paging';
 import { deliveries, type Delivery, type DeliveryStatus } from '../db/schema';
 import { enqueueDeliveries, type DeliveryMessage } from '../fanout/record-deliveries';
 import { ApiError } from '../http/errors';
@@ -13,7 +14,7 @@ export interface DeliveryFilter {
   limit: number;
 }
 
-export async function listDeliveries(db: Queryable, f: DeliveryFilter): Promise<{ items: Delivery[]; next: string | null }> {
+export async function listDeliveries(db: Queryable, f: DeliveryFilter): Promise<Page<Delivery>> {
   const where: SQL[] = [];
   if (f.status) where.push(eq(deliveries.status, f.status));
   if (f.destination) where.push(eq(deliveries.destination, f.destination));
@@ -21,8 +22,7 @@ export async function listDeliveries(db: Queryable, f: DeliveryFilter): Promise<
   if (f.leadId) where.push(eq(deliveries.leadId, f.leadId));
   if (f.after) where.push(lt(deliveries.id, f.after));
   const rows = await db.select().from(deliveries).where(where.length ? and(...where) : undefined).orderBy(desc(deliveries.id)).limit(f.limit + 1);
-  const items = rows.slice(0, f.limit);
-  return { items, next: rows.length > f.limit ? items[items.length - 1]!.id : null };
+  return keysetPage(rows, f.limit);
 }
 
 /** Failed → pending with a fresh attempt budget, then onto the queue. */

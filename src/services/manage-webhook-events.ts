@@ -1,5 +1,6 @@
 import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../db/client';
+import { keysetPage, type Page } from '../db/paging';
 import { webhookEvents, type WebhookEvent, type WebhookOutcome } from '../db/schema';
 import { ApiError } from '../http/errors';
 import { logger } from '../logger';
@@ -16,7 +17,7 @@ export interface WebhookEventFilter {
   limit: number;
 }
 
-export async function listWebhookEvents(db: Queryable, f: WebhookEventFilter): Promise<{ items: WebhookEvent[]; next: string | null }> {
+export async function listWebhookEvents(db: Queryable, f: WebhookEventFilter): Promise<Page<WebhookEvent>> {
   const where: SQL[] = [];
   if (f.provider) where.push(eq(webhookEvents.provider, f.provider));
   if (f.outcome) where.push(eq(webhookEvents.outcome, f.outcome));
@@ -28,8 +29,7 @@ export async function listWebhookEvents(db: Queryable, f: WebhookEventFilter): P
     .where(where.length ? and(...where) : undefined)
     .orderBy(desc(webhookEvents.id))
     .limit(f.limit + 1);
-  const items = rows.slice(0, f.limit);
-  return { items, next: rows.length > f.limit ? items[items.length - 1]!.id : null };
+  return keysetPage(rows, f.limit);
 }
 
 /**

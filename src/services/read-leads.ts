@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../db/client';
+import { keysetPage, type Page } from '../db/paging';
 import { leadEvents, leads, type Lead, type LeadEvent } from '../db/schema';
 import { normalizeEmail } from '../domain/email';
 
@@ -20,7 +21,7 @@ export interface LeadFilter {
 }
 
 /** Newest first, keyset-paginated. */
-export async function listLeads(db: Queryable, f: LeadFilter): Promise<{ items: Lead[]; next: string | null }> {
+export async function listLeads(db: Queryable, f: LeadFilter): Promise<Page<Lead>> {
   const where: SQL[] = [];
   if (f.email) where.push(eq(leads.emailNormalized, normalizeEmail(f.email)));
   if (f.source) where.push(eq(leads.firstSource, f.source));
@@ -32,6 +33,5 @@ export async function listLeads(db: Queryable, f: LeadFilter): Promise<{ items: 
     .where(where.length ? and(...where) : undefined)
     .orderBy(desc(leads.id))
     .limit(f.limit + 1);
-  const items = rows.slice(0, f.limit);
-  return { items, next: rows.length > f.limit ? items[items.length - 1]!.id : null };
+  return keysetPage(rows, f.limit);
 }

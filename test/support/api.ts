@@ -35,6 +35,16 @@ export function database() {
   return openDatabase(loadConfig(env));
 }
 
+/** Runs `fn` with a database handle of its own, closed afterwards. */
+export async function withTestDatabase<T>(fn: (db: ReturnType<typeof database>['db']) => Promise<T>): Promise<T> {
+  const { db, close } = database();
+  try {
+    return await fn(db);
+  } finally {
+    await close();
+  }
+}
+
 /** Polls `fn` until it returns a truthy value (the queue consumer runs asynchronously). */
 export async function eventually<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
