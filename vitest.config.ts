@@ -26,6 +26,7 @@ export const TEST_VARS = {
   NEON_WS_PROXY: `127.0.0.1:${process.env.LEADGATE_TEST_BRIDGE_PORT}`,
   ADMIN_API_KEY: 'test-admin-key-0123456789abcdef',
   ADMIN_API_KEY_HASHES: `sales-dashboard:${createHash('sha256').update('lg_test-sales-dashboard-key').digest('hex')}`,
+  PUBLIC_API_URL: 'https://api.example.com',
   CORS_ORIGINS: 'https://www.example.com',
   TURNSTILE_MODE: 'cloudflare',
   TURNSTILE_SECRET_KEY: '1x0000000000000000000000000000000AA',

@@ -3,7 +3,6 @@ import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { ConfigError, loadConfig } from './config';
 import { ApiError, problemResponse } from './http/errors';
-import { jsonBody } from './http/middleware/json-body';
 import { createRouter } from './http/router';
 import { describeError, isQueryError, logger } from './logger';
 import { mountDocs } from './routes/docs';
@@ -38,7 +37,6 @@ export function createApp() {
     c.header('x-content-type-options', 'nosniff');
     c.header('cache-control', 'no-store');
   });
-  app.use('/api/*', jsonBody());
 
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.route('/api/v1', leadsRouter);

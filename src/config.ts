@@ -22,6 +22,8 @@ const bool = (fallback: boolean) =>
 const ConfigSchema = z
   .object({
     ENVIRONMENT: z.enum(['development', 'test', 'production']).default('production'),
+    /** Set by `npm run dev` only: track the local in-memory events queue so Ctrl-C can wait for it to drain. */
+    LOCAL_QUEUE_GAUGE: bool(false),
     DATABASE_URL: z.string().url(),
     /** Dev/test only: host:port of the local WebSocket→TCP bridge the Neon driver talks through. */
     NEON_WS_PROXY: z.string().optional(),
@@ -40,6 +42,16 @@ const ConfigSchema = z
           return { name: m?.[1] ?? '', hash: m?.[2] ?? '' };
         }),
       ),
+    /**
+     * The API's public origin, e.g. https://api.example.com: download, cancel and reschedule links are
+     * built on it (never on the request's Host header, which a caller controls). Required in production.
+     */
+    PUBLIC_API_URL: z
+      .string()
+      .url()
+      .refine((u) => /^https?:\/\/[^/]+$/.test(u.replace(/\/$/, '')), 'must be an origin such as https://api.example.com (no path)')
+      .transform((u) => u.replace(/\/$/, ''))
+      .optional(),
     CORS_ORIGINS: csv,
     MAX_BODY_BYTES: int(16 * 1024),
     WEBHOOK_MAX_BODY_BYTES: int(256 * 1024),
@@ -68,7 +80,7 @@ const ConfigSchema = z
     SENDGRID_API_KEY: z.string().optional(),
     SENDGRID_API_URL: z.string().url().default('https://api.sendgrid.com'),
     /** JSON object: Leadgate template name → SendGrid dynamic template id ("d-…"). Unlisted ones are sent rendered. */
-    SENDGRID_TEMPLATE_IDS: z.string().optional().transform((v, ctx) => parseJson<Record<string, string>>(v, ctx) ?? {}),
+    SENDGRID_TEMPLATE_IDS: z.string().optional().transform((v, ctx) => new Map(Object.entries(parseJson<Record<string, string>>(v, ctx) ?? {}))),
     SES_REGION: z.string().default('us-east-1'),
     SES_ACCESS_KEY_ID: z.string().optional(),
     SES_SECRET_ACCESS_KEY: z.string().optional(),
@@ -133,6 +145,8 @@ const ConfigSchema = z
     if (c.TURNSTILE_MODE !== 'cloudflare') ctx.addIssue({ code: 'custom', path: ['TURNSTILE_MODE'], message: 'must be "cloudflare" in production' });
     if (c.TURNSTILE_HOSTNAMES.length === 0) ctx.addIssue({ code: 'custom', path: ['TURNSTILE_HOSTNAMES'], message: 'must list the site hostnames in production' });
     if (c.PROVIDER_MODE !== 'live') ctx.addIssue({ code: 'custom', path: ['PROVIDER_MODE'], message: 'must be "live" in production' });
+    if (!c.PUBLIC_API_URL) ctx.addIssue({ code: 'custom', path: ['PUBLIC_API_URL'], message: 'is required in production (links in emails are built on it)' });
+    if (c.LOCAL_QUEUE_GAUGE) ctx.addIssue({ code: 'custom', path: ['LOCAL_QUEUE_GAUGE'], message: 'is for local development only' });
     if (c.NEON_WS_PROXY) ctx.addIssue({ code: 'custom', path: ['NEON_WS_PROXY'], message: 'is for local development only' });
     if (c.DEMO_HOSTS.length > 0 && !c.BOOKING_LINK_SECRET) ctx.addIssue({ code: 'custom', path: ['BOOKING_LINK_SECRET'], message: 'is required when DEMO_HOSTS is set' });
   });
@@ -165,4 +179,9 @@ export function loadConfig(env: Env): Config {
   }
   cache.set(env, parsed.data);
   return parsed.data;
+}
+
+/** Where links to this API point (emails, invites). Outside production a missing value means the local dev server. */
+export function publicOrigin(config: Pick<Config, 'PUBLIC_API_URL'>): string {
+  return config.PUBLIC_API_URL ?? 'http://localhost:8787';
 }

@@ -11,6 +11,7 @@ export { IdempotencyStore } from './durable-objects/idempotency';
 export { Scheduler } from './durable-objects/scheduler';
 export { DemoGuard } from './durable-objects/demo-guard';
 export { DevOutbox } from './integrations/capture/dev-outbox';
+export { LocalQueueGauge } from './durable-objects/local-queue-gauge';
 
 const app = createApp();
 

@@ -38,6 +38,12 @@ export function describeError(err: unknown): string {
   if (isQueryError(err)) {
     return `database error${cause?.code ? ` ${cause.code}` : ''}: ${(cause?.message ?? 'unknown').slice(0, 200)}${cause?.constraint ? ` (constraint ${cause.constraint})` : ''}`;
   }
-  if (err instanceof Error) return `${err.name}: ${err.message}`.slice(0, 300);
+  if (err instanceof Error) return `${err.name}: ${err.message}${err.cause instanceof Error ? ` (cause: ${err.cause.message})` : ''}`.slice(0, 300);
+  // The Neon driver reports a dropped WebSocket as an (Error)Event, whose String() is "[object ErrorEvent]".
+  if (typeof err === 'object' && err !== null && 'type' in err) {
+    const e = err as { type: string; message?: string; error?: unknown; code?: number; reason?: string };
+    const inner = e.error instanceof Error ? e.error.message : e.message || e.reason;
+    return `${e.constructor?.name ?? 'Event'} "${e.type}"${e.code ? ` code ${e.code}` : ''}${inner ? `: ${inner}` : ''}`.slice(0, 300);
+  }
   return String(err).slice(0, 300);
 }

@@ -1,7 +1,7 @@
 import { neonConfig, Pool } from '@neondatabase/serverless';
 import { drizzle, type NeonDatabase } from 'drizzle-orm/neon-serverless';
 import type { Config } from '../config';
-import { logger } from '../logger';
+import { describeError, logger } from '../logger';
 import * as schema from './schema';
 
 export type Database = NeonDatabase<typeof schema>;
@@ -29,7 +29,7 @@ export function openDatabase(config: Config): { db: Database; close: () => Promi
   if (config.NEON_WS_PROXY) useLocalBridge(config.NEON_WS_PROXY);
   const pool = new Pool({ connectionString: config.DATABASE_URL, max: 4, connectionTimeoutMillis: 10_000 });
   // Without a listener, a connection dropped while idle (or at close) becomes an unhandled error.
-  pool.on('error', (err: unknown) => logger.warn('db.pool_error', { error: String(err) }));
+  pool.on('error', (err: unknown) => logger.warn('db.pool_error', { error: describeError(err) }));
   return {
     db: drizzle({ client: pool, schema }),
     close: () => pool.end().catch(() => undefined),

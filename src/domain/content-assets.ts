@@ -21,8 +21,8 @@ const AssetSchema = z.strictObject({
 export const ContentAssetsConfig = z
   .string()
   .optional()
-  .transform((text, ctx): Record<string, ContentAsset> => {
-    if (!text || !text.trim()) return {};
+  .transform((text, ctx): Map<string, ContentAsset> => {
+    if (!text || !text.trim()) return new Map();
     let raw: unknown;
     try {
       raw = JSON.parse(text);
@@ -35,5 +35,6 @@ export const ContentAssetsConfig = z
       ctx.addIssue({ code: 'custom', message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
       return z.NEVER;
     }
-    return parsed.data;
+    // A Map: a slug such as "constructor" must not find a member of Object.prototype.
+    return new Map(Object.entries(parsed.data));
   });

@@ -3,9 +3,11 @@
  * which CRM value means which Leadgate status. A value not listed means "nothing for Leadgate to do".
  * Matching ignores case ("Won" = "won"). Override per provider with the CRM_STATUS_MAP setting.
  */
-export type CrmStatusMap = Record<string, Record<string, string>>;
+type StatusTable = Record<string, Record<string, string>>;
+/** Provider → (lower-cased CRM value → Leadgate status). Maps, so no CRM value can find a prototype member. */
+export type CrmStatusMap = Map<string, Map<string, string>>;
 
-export const DEFAULT_CRM_STATUS_MAP: CrmStatusMap = {
+const DEFAULT_CRM_STATUS_MAP: StatusTable = {
   // Contact `lifecyclestage` internal values, and `hs_lead_status` values.
   hubspot: {
     salesqualifiedlead: 'qualified',
@@ -25,17 +27,17 @@ export const DEFAULT_CRM_STATUS_MAP: CrmStatusMap = {
 };
 
 /** Defaults, with each provider given in `override` replacing that provider's table entirely. */
-export function effectiveStatusMap(override: CrmStatusMap = {}): CrmStatusMap {
-  const merged: CrmStatusMap = { ...DEFAULT_CRM_STATUS_MAP };
-  for (const [provider, table] of Object.entries(override)) {
-    merged[provider] = Object.fromEntries(Object.entries(table).map(([k, v]) => [k.toLowerCase(), v]));
+export function effectiveStatusMap(override: StatusTable = {}): CrmStatusMap {
+  const merged: CrmStatusMap = new Map();
+  for (const [provider, table] of [...Object.entries(DEFAULT_CRM_STATUS_MAP), ...Object.entries(override)]) {
+    merged.set(provider, new Map(Object.entries(table).map(([k, v]) => [k.toLowerCase(), v])));
   }
   return merged;
 }
 
 /** The Leadgate status a CRM value means, or null when it means nothing to Leadgate. */
 export function leadStatusFor(map: CrmStatusMap, provider: string, crmValue: string): string | null {
-  return map[provider]?.[crmValue.trim().toLowerCase()] ?? null;
+  return map.get(provider)?.get(crmValue.trim().toLowerCase()) ?? null;
 }
 
 /** A lead's lifecycle, in order; `lost` sits beside it (any open stage can be lost). */

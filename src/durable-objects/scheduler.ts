@@ -5,7 +5,8 @@ import type { DemoBooking, HostRef } from '../domain/demo-booking';
 import { derivedEventId, hostRef } from '../domain/demo-booking';
 import type { DemoHost } from '../domain/demo-hosts';
 import { calendarFor } from '../integrations/calendar';
-import { logger } from '../logger';
+import { describeError, logger } from '../logger';
+import { publishEvents } from '../services/event-queue';
 import type { DemoEvent, DemoReminderDueEvent } from '../queues/demo-events';
 import { BookingStore, type BookingRow, type UnsentEvent } from './scheduler-store';
 
@@ -183,7 +184,7 @@ export class Scheduler extends DurableObject<Env> {
         try {
           await this.sendReminder(row, host, now);
         } catch (err) {
-          logger.warn('scheduler.reminder_failed', { booking_id: row.booking.id, attempts: row.reminder_attempts + 1, error: String(err) });
+          logger.warn('scheduler.reminder_failed', { booking_id: row.booking.id, attempts: row.reminder_attempts + 1, error: describeError(err) });
           this.store.reminderFailed(row.booking.id, row.booking.sequence, now + backoff(row.reminder_attempts));
         }
       }
@@ -218,7 +219,7 @@ export class Scheduler extends DurableObject<Env> {
       this.store.pendingSent(id, pending.raw);
       sent = true;
     } catch (err) {
-      logger.warn('scheduler.event_send_failed', { booking_id: id, attempts: pending.attempts + 1, error: String(err) });
+      logger.warn('scheduler.event_send_failed', { booking_id: id, attempts: pending.attempts + 1, error: describeError(err) });
       this.store.pendingFailed(id, now + backoff(pending.attempts));
     }
     // The alarm was set for this event's retry: move it to whatever is due next.
@@ -227,8 +228,8 @@ export class Scheduler extends DurableObject<Env> {
   }
 
   private async sendEvents(events: UnsentEvent[]): Promise<void> {
-    const messages = await Promise.all(events.map(async (e) => ({ body: { ...e, id: await eventIdOf(e) } as DemoEvent, contentType: 'json' as const })));
-    await this.env.EVENTS_QUEUE.sendBatch(messages);
+    const messages = await Promise.all(events.map(async (e) => ({ ...e, id: await eventIdOf(e) }) as DemoEvent));
+    await publishEvents({ env: this.env, config: loadConfig(this.env) }, messages);
   }
 
   private async writeCalendar(host: DemoHost, now: number): Promise<void> {
@@ -246,7 +247,7 @@ export class Scheduler extends DurableObject<Env> {
         });
         this.store.calendarWritten(row.booking.id, row.booking.sequence);
       } catch (err) {
-        logger.warn('scheduler.calendar_write_failed', { booking_id: row.booking.id, attempts: row.calendar_attempts + 1, error: String(err) });
+        logger.warn('scheduler.calendar_write_failed', { booking_id: row.booking.id, attempts: row.calendar_attempts + 1, error: describeError(err) });
         this.store.calendarWriteFailed(row.booking.id, row.booking.sequence, now + backoff(row.calendar_attempts));
       }
     }
@@ -262,7 +263,7 @@ export class Scheduler extends DurableObject<Env> {
       booking: row.booking,
       host: host ? hostRef(host) : unknownHost(row.booking.host_id),
     };
-    await this.env.EVENTS_QUEUE.send(event, { contentType: 'json' });
+    await publishEvents({ env: this.env, config: loadConfig(this.env) }, [event]);
     this.store.reminderSent(row.booking.id, row.booking.sequence, now);
   }
 

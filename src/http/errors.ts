@@ -8,10 +8,12 @@ export const ERROR_STATUS = {
   bad_request: 400,
   validation_failed: 422,
   malformed_json: 400,
+  invalid_encoding: 400,
   captcha_failed: 403,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  link_expired: 410,
   conflict: 409,
   idempotency_key_reused: 422,
   request_in_progress: 409,
@@ -24,15 +26,18 @@ export const ERROR_STATUS = {
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
+export const ERROR_CODES = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
 
 const TITLES: Record<ErrorCode, string> = {
   bad_request: 'The request could not be understood',
   validation_failed: 'Some fields are invalid',
   malformed_json: 'The body is not valid JSON',
+  invalid_encoding: 'The body is not valid UTF-8',
   captcha_failed: 'The captcha check failed',
   unauthorized: 'Not authenticated',
   forbidden: 'Not allowed',
   not_found: 'Not found',
+  link_expired: 'This link has expired',
   conflict: 'Conflict',
   idempotency_key_reused: 'This Idempotency-Key was used with a different request',
   request_in_progress: 'A request with this Idempotency-Key is still being processed',

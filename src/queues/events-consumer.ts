@@ -8,9 +8,11 @@ import { applyRoiCalculated } from '../services/apply-roi-calculated';
 import { applyContentDownloaded } from '../services/apply-content-downloaded';
 import { AlreadyApplied } from '../services/record-lead-event';
 import { enqueueDeliveries, recordDeliveries } from '../fanout/record-deliveries';
+import { eventsSettled } from '../services/event-queue';
 import type { DeliveryRequest } from '../fanout/types';
 import type { ApplyContext } from './apply-context';
 import { EventEnvelopeSchema, type EventMessage, type EventType } from './event-messages';
+import { lookup } from '../domain/lookup';
 
 /**
  * How each event type is written to Postgres. Each runs inside the batch transaction, in its own
@@ -40,17 +42,20 @@ export function retryDelaySeconds(attempts: number): number {
 export async function consumeEvents(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): Promise<void> {
   const config = loadConfig(env);
   const work: { msg: Message<unknown>; event: EventMessage; apply: Applier }[] = [];
+  const unreadable: string[] = [];
   for (const msg of batch.messages) {
     const parsed = EventEnvelopeSchema.safeParse(msg.body);
-    const apply = parsed.success ? APPLIERS[parsed.data.type as EventType] : undefined;
+    const apply = parsed.success ? lookup(APPLIERS, parsed.data.type) : undefined;
     if (!parsed.success || !apply) {
       // Nothing can ever apply it: retrying would only delay the rest. Logged for an operator.
       logger.error('events.unreadable_message', { message_id: msg.id, type: parsed.success ? parsed.data.type : undefined });
       msg.ack();
+      if (parsed.success) unreadable.push(parsed.data.id);
       continue;
     }
     work.push({ msg, event: parsed.data as unknown as EventMessage, apply });
   }
+  await eventsSettled({ env, config }, unreadable);
   if (work.length === 0) return;
 
   const { db, close } = openDatabase(config);
@@ -78,6 +83,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env, ctx:
       if (failed.has(msg)) msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
       else msg.ack();
     }
+    await eventsSettled({ env, config }, work.filter((w) => !failed.has(w.msg)).map((w) => w.event.id));
     logger.info('events.batch_written', { size: work.length, failed: failed.size, deliveries: deliveryIds.length });
     // After the commit: a lost send here is recovered by the cron sweep, never by losing the delivery.
     await enqueueDeliveries(db, env.DELIVERIES_QUEUE, deliveryIds);

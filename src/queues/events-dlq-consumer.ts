@@ -1,5 +1,7 @@
 import { loadConfig } from '../config';
 import { logger } from '../logger';
+import { publishEvents } from '../services/event-queue';
+import type { EventMessage } from './event-messages';
 
 /**
  * "events" dead-letter queue. An event lands here after its retries ran out — in practice because
@@ -7,13 +9,15 @@ import { logger } from '../logger';
  * it goes back on the events queue after a pause, and every pass is logged as an error for an operator.
  */
 export async function consumeDeadEvents(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  const delaySeconds = loadConfig(env).EVENTS_REDRIVE_DELAY_SECONDS;
+  const config = loadConfig(env);
+  const delaySeconds = config.EVENTS_REDRIVE_DELAY_SECONDS;
   for (const msg of batch.messages) {
     const body = msg.body as { id?: string; type?: string } | undefined;
     logger.error('events.dead_lettered', { event_id: body?.id, type: body?.type, redrive_in_seconds: delaySeconds });
   }
   try {
-    await env.EVENTS_QUEUE.sendBatch(batch.messages.map((m) => ({ body: m.body, contentType: 'json' as const, delaySeconds })));
+    // Back as they came: the consumer validates them again.
+    await publishEvents({ env, config }, batch.messages.map((m) => m.body as EventMessage), { delaySeconds });
     batch.ackAll();
   } catch {
     batch.retryAll({ delaySeconds: 60 });

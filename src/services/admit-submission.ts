@@ -1,6 +1,7 @@
 import { refundLimit, takeLimit, type LimitDecision } from '../durable-objects/rate-limiter';
 import { ApiError } from '../http/errors';
 import { captchaVerifier } from '../integrations/captcha';
+import { clientNetwork } from '../domain/network';
 import { emailDomain, logger } from '../logger';
 import type { ServiceContext } from './context';
 
@@ -12,32 +13,6 @@ export interface AdmissionInput {
   action: string;
   /** Used as siteverify's idempotency key. */
   eventId: string;
-}
-
-/** Expands an IPv6 address to its eight groups ("2001:db8::1" → 2001,db8,0,0,0,0,0,1). */
-function ipv6Groups(ip: string): number[] {
-  let text = ip.toLowerCase().split('%')[0]!;
-  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
-  if (v4) {
-    const [a, b, c, d] = v4.slice(1).map(Number) as [number, number, number, number];
-    text = `${text.slice(0, v4.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  const zeros = tail === undefined ? [] : Array(8 - left.length - right.length).fill('0');
-  return [...left, ...zeros, ...right].map((g) => parseInt(g, 16) || 0);
-}
-
-/**
- * The network a client is limited by: an IPv4 address, or the /64 an IPv6 client owns (one home or
- * phone gets a whole /64). IPv4-mapped IPv6 addresses count as their IPv4 address.
- */
-export function clientNetwork(ip: string): string {
-  if (!ip.includes(':')) return ip;
-  const g = ipv6Groups(ip);
-  if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) return `${g[6]! >> 8}.${g[6]! & 255}.${g[7]! >> 8}.${g[7]! & 255}`;
-  return `${g.slice(0, 4).map((x) => x.toString(16)).join(':')}::/64`;
 }
 
 /**

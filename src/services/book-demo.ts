@@ -1,3 +1,4 @@
+import { publicOrigin } from '../config';
 import { inVisitorZone, nearestSlots, unionSlots, type Interval } from '../domain/availability';
 import type { DemoBooking } from '../domain/demo-booking';
 import { hostsByLeastLoad, type DemoHost } from '../domain/demo-hosts';
@@ -7,7 +8,7 @@ import { schedulerFor, searchWindow } from '../durable-objects/scheduler';
 import { ApiError } from '../http/errors';
 import type { DemoRequest } from '../http/schemas/demo';
 import { calendarFor } from '../integrations/calendar';
-import { emailDomain, logger } from '../logger';
+import { describeError, emailDomain, logger } from '../logger';
 import { admitSubmission } from './admit-submission';
 import { isSpam, toContactCapture } from './capture-lead';
 import type { ServiceContext } from './context';
@@ -63,8 +64,9 @@ export function slotTaken(nearest: Interval[], timeZone: string): ApiError {
  * the slot. The booking is decided here, synchronously, by the Durable Objects; Postgres, the invites
  * and the CRM follow through the events queue.
  */
-export async function bookDemo({ ctx, input }: { ctx: ServiceContext; input: { request: DemoRequest; clientIp: string; origin: string; eventId?: string } }): Promise<BookingAnswer> {
-  const { request, clientIp, origin } = input;
+export async function bookDemo({ ctx, input }: { ctx: ServiceContext; input: { request: DemoRequest; clientIp: string; eventId?: string } }): Promise<BookingAnswer> {
+  const { request, clientIp } = input;
+  const origin = publicOrigin(ctx.config);
   const { hosts, secret } = demoSetup(ctx.config);
   const id = input.eventId ?? newId();
   const now = Date.now();
@@ -107,7 +109,7 @@ export async function bookDemo({ ctx, input }: { ctx: ServiceContext; input: { r
   // The reservation becomes an active demo; if that fails the reservation still holds for a while, and
   // the booking (already announced) must not be undone for it.
   await guard.confirm(id, Date.parse(booked.booking.end)).catch((err) => {
-    logger.warn('demo.guard_confirm_failed', { request_id: ctx.requestId, booking_id: id, error: String(err) });
+    logger.warn('demo.guard_confirm_failed', { request_id: ctx.requestId, booking_id: id, error: describeError(err) });
   });
   logger.info('demo.booked', { request_id: ctx.requestId, booking_id: id, host_id: booked.host.id, email_domain: emailDomain(contact.email_normalized) });
   return bookingAnswer(booked.booking, booked.host.name, true);
@@ -127,7 +129,7 @@ async function takeSlot(
     try {
       busy = await calendarFor(host, ctx.config).busy(window.start, window.end);
     } catch (err) {
-      logger.warn('demo.calendar_unavailable', { request_id: ctx.requestId, host_id: host.id, error: String(err) });
+      logger.warn('demo.calendar_unavailable', { request_id: ctx.requestId, host_id: host.id, error: describeError(err) });
       continue;
     }
     const links = await bookingLinks(b.secret, b.origin, b.id, host.id);

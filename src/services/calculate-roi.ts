@@ -7,6 +7,7 @@ import { admitSubmission } from './admit-submission';
 import { benchmarkFor } from './benchmark-cache';
 import { isSpam, toContactCapture } from './capture-lead';
 import type { ServiceContext } from './context';
+import { publishEvents } from './event-queue';
 
 export function roiAnswer(id: string, request: Pick<RoiRequest, 'industry' | 'currency'>, b: IndustryBenchmark, r: RoiResult): RoiAnswer {
   return {
@@ -76,7 +77,7 @@ export async function calculateRoiForProspect({
     result,
     ...(contact ? { contact } : {}),
   };
-  await ctx.env.EVENTS_QUEUE.send(event, { contentType: 'json' });
+  await publishEvents(ctx, [event]);
   logger.info('roi.calculated', { request_id: ctx.requestId, event_id: id, industry: request.industry, with_email: !!contact, email_domain: contact && emailDomain(contact.email_normalized) });
   return answer;
 }

@@ -1,3 +1,4 @@
+import { publicOrigin } from '../config';
 import { newId } from '../domain/ids';
 import { downloadQuery, signDownload } from '../domain/signed-link';
 import { ApiError } from '../http/errors';
@@ -7,6 +8,7 @@ import type { ContentDownloadedEvent } from '../queues/tool-events';
 import { admitSubmission } from './admit-submission';
 import { isSpam, toContactCapture } from './capture-lead';
 import type { ServiceContext } from './context';
+import { publishEvents } from './event-queue';
 
 export type DownloadRequest = Pick<
   LeadSubmission,
@@ -34,10 +36,11 @@ export async function captureDownload({
   input,
 }: {
   ctx: ServiceContext;
-  input: { slug: string; request: DownloadRequest; clientIp: string; origin: string; eventId?: string };
+  input: { slug: string; request: DownloadRequest; clientIp: string; eventId?: string };
 }): Promise<DownloadGranted> {
-  const { slug, request, clientIp, origin } = input;
-  const asset = ctx.config.CONTENT_ASSETS[slug];
+  const { slug, request, clientIp } = input;
+  const origin = publicOrigin(ctx.config);
+  const asset = ctx.config.CONTENT_ASSETS.get(slug);
   if (!asset) throw new ApiError('not_found', { detail: 'No downloadable content with this slug.' });
 
   const id = input.eventId ?? newId();
@@ -72,7 +75,7 @@ export async function captureDownload({
     link_expires_at: expires_at,
     contact,
   };
-  await ctx.env.EVENTS_QUEUE.send(event, { contentType: 'json' });
+  await publishEvents(ctx, [event]);
   logger.info('content.download_granted', { request_id: ctx.requestId, event_id: id, asset_slug: slug, email_domain: emailDomain(contact.email_normalized) });
   return { id, download_url, expires_at };
 }

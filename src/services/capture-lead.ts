@@ -6,6 +6,7 @@ import { emailDomain, logger } from '../logger';
 import type { ContactCapture, LeadSubmittedEvent } from '../queues/event-messages';
 import { admitSubmission } from './admit-submission';
 import type { ServiceContext } from './context';
+import { publishEvents } from './event-queue';
 
 type ContactFields = Pick<LeadSubmission, 'email' | 'name' | 'company' | 'company_domain' | 'phone' | 'consent' | 'utm' | 'referrer' | 'landing_page'>;
 
@@ -58,7 +59,7 @@ export async function captureLead({
 
   const { email, name, company, company_domain, phone, consent, utm, referrer, landing_page, website, turnstile_token, source, ...details } = submission;
   const event: LeadSubmittedEvent = { id, type: 'lead.submitted', occurred_at: occurredAt, request_id: ctx.requestId, source, contact, details };
-  await ctx.env.EVENTS_QUEUE.send(event, { contentType: 'json' });
+  await publishEvents(ctx, [event]);
   logger.info('lead.accepted', { request_id: ctx.requestId, event_id: id, source, email_domain: emailDomain(contact.email_normalized) });
   return { id };
 }

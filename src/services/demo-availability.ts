@@ -3,7 +3,7 @@ import type { DemoHost } from '../domain/demo-hosts';
 import { schedulerFor } from '../durable-objects/scheduler';
 import { ApiError } from '../http/errors';
 import { calendarFor } from '../integrations/calendar';
-import { logger } from '../logger';
+import { describeError, logger } from '../logger';
 import type { ServiceContext } from './context';
 import { demoSetup } from './demo-setup';
 
@@ -19,7 +19,7 @@ export async function hostFreeSlots(ctx: ServiceContext, host: DemoHost, from: n
     busy = await calendarFor(host, ctx.config).busy(from - host.buffer_before_minutes * MINUTE, to + (host.slot_minutes + host.buffer_after_minutes) * MINUTE);
   } catch (err) {
     // An unreadable calendar must not look free: that host offers nothing until it can be read.
-    logger.warn('demo.calendar_unavailable', { request_id: ctx.requestId, host_id: host.id, error: String(err) });
+    logger.warn('demo.calendar_unavailable', { request_id: ctx.requestId, host_id: host.id, error: describeError(err) });
     return [];
   }
   return schedulerFor(ctx.env.SCHEDULER, host.id).availability({ host, from, to, now, busy });

@@ -6,9 +6,10 @@ import { takeLimit } from '../durable-objects/rate-limiter';
 import { ApiError } from '../http/errors';
 import { parseVerifiedBody } from '../integrations/webhooks/payload';
 import { verifyDelivery, type InboundWebhook, type WebhookProvider } from '../integrations/webhooks/verify';
-import { logger } from '../logger';
+import { describeError, logger } from '../logger';
 import type { WebhookReceivedEvent } from '../queues/webhook-events';
 import type { ServiceContext } from './context';
+import { publishEvents } from './event-queue';
 
 /** Rejected calls recorded per provider and window: enough to see an attack or a misconfiguration, never a flood. */
 const REJECTIONS_RECORDED = 100;
@@ -78,7 +79,7 @@ async function acknowledgeDuplicate(ctx: ServiceContext, db: Database, provider:
   return { id: existing.id, duplicate: true };
 }
 
-export async function enqueue(ctx: Pick<ServiceContext, 'env' | 'requestId'>, provider: string, webhookEventId: string): Promise<string> {
+export async function enqueue(ctx: Pick<ServiceContext, 'env' | 'config' | 'requestId'>, provider: string, webhookEventId: string): Promise<string> {
   const event: WebhookReceivedEvent = {
     id: newId(),
     type: 'webhook.received',
@@ -87,7 +88,7 @@ export async function enqueue(ctx: Pick<ServiceContext, 'env' | 'requestId'>, pr
     webhook_event_id: webhookEventId,
     provider,
   };
-  await ctx.env.EVENTS_QUEUE.send(event, { contentType: 'json' });
+  await publishEvents(ctx, [event]);
   return event.id;
 }
 
@@ -104,6 +105,6 @@ async function recordRejection(ctx: ServiceContext, provider: WebhookProvider, r
     }
   } catch (err) {
     // The 401 matters more than the record of it.
-    logger.error('webhook.rejection_not_recorded', { request_id: ctx.requestId, provider, error: String(err).slice(0, 300) });
+    logger.error('webhook.rejection_not_recorded', { request_id: ctx.requestId, provider, error: describeError(err) });
   }
 }

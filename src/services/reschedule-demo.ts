@@ -2,7 +2,7 @@ import { demoGuard } from '../durable-objects/demo-guard';
 import { schedulerFor, searchWindow } from '../durable-objects/scheduler';
 import { ApiError } from '../http/errors';
 import { calendarFor } from '../integrations/calendar';
-import { logger } from '../logger';
+import { describeError, logger } from '../logger';
 import { bookingAnswer, checkStart, slotTaken, type BookingAnswer } from './book-demo';
 import type { ServiceContext } from './context';
 import { bookingNotFound, tooLate, verifiedLink } from './demo-link';
@@ -21,7 +21,7 @@ export async function rescheduleDemo({ ctx, input }: { ctx: ServiceContext; inpu
   checkStart(start, now);
   const window = searchWindow(start, now);
   const busy = await calendarFor(host, ctx.config).busy(window.start, window.end).catch((err) => {
-    logger.warn('demo.calendar_unavailable', { request_id: ctx.requestId, host_id: host.id, error: String(err) });
+    logger.warn('demo.calendar_unavailable', { request_id: ctx.requestId, host_id: host.id, error: describeError(err) });
     throw new ApiError('service_unavailable', { headers: { 'retry-after': '30' } });
   });
   const minNotice = ctx.config.DEMO_CANCEL_MIN_NOTICE_MINUTES;
@@ -36,7 +36,7 @@ export async function rescheduleDemo({ ctx, input }: { ctx: ServiceContext; inpu
   // The Scheduler queued the updated invites (demo.rescheduled) with the move; the guard only tracks
   // when the demo ends, so a failure there must not turn the move into an error.
   await demoGuard(ctx.env.DEMO_GUARD, booking.contact.email_normalized).confirm(booking.id, Date.parse(booking.end)).catch((err) => {
-    logger.warn('demo.guard_confirm_failed', { request_id: ctx.requestId, booking_id: booking.id, error: String(err) });
+    logger.warn('demo.guard_confirm_failed', { request_id: ctx.requestId, booking_id: booking.id, error: describeError(err) });
   });
   logger.info('demo.rescheduled', { request_id: ctx.requestId, booking_id: booking.id, sequence: booking.sequence });
   return bookingAnswer(booking, host.name, true);

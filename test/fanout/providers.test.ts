@@ -15,7 +15,7 @@ const email = { template: 'lead_confirmation', to: [{ email: 'ada@analytical.io'
 
 describe('provider request shapes', () => {
   it('SendGrid v3 mail/send: rendered content, or a dynamic template with its data', async () => {
-    const o = { apiKey: 'SG.k', apiUrl: 'https://api.sendgrid.com', from: { email: 'no-reply@x.com', name: 'X' }, templateIds: {}, timeoutMs: 1000 };
+    const o = { apiKey: 'SG.k', apiUrl: 'https://api.sendgrid.com', from: { email: 'no-reply@x.com', name: 'X' }, templateIds: new Map(), timeoutMs: 1000 };
     const rendered = sendGridRequest(o, email);
     expect(rendered.url).toBe('https://api.sendgrid.com/v3/mail/send');
     expect(rendered.headers.get('authorization')).toBe('Bearer SG.k');
@@ -26,7 +26,7 @@ describe('provider request shapes', () => {
     expect(body.content.map((c: any) => c.type)).toEqual(['text/plain', 'text/html']);
     expect(body.attachments).toEqual([{ content: btoa('BEGIN:VCALENDAR\r\nEND:VCALENDAR'), filename: 'invite.ics', type: 'text/calendar; method=REQUEST', disposition: 'attachment' }]);
 
-    const templated = (await sendGridRequest({ ...o, templateIds: { lead_confirmation: 'd-123' } }, email).json()) as any;
+    const templated = (await sendGridRequest({ ...o, templateIds: new Map([['lead_confirmation', 'd-123']]) }, email).json()) as any;
     expect(templated.template_id).toBe('d-123');
     expect(templated.personalizations[0].dynamic_template_data).toEqual({ name: 'Ada', source: 'pricing' });
     expect(templated.content).toBeUndefined();

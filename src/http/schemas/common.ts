@@ -1,4 +1,8 @@
 import { z } from '@hono/zod-openapi';
+import { isDeceptive } from '../../domain/text';
+import { problemResponseDoc } from './problem';
+
+export { ProblemSchema } from './problem';
 
 /** Free text a person typed: no markup, no control characters. We store text, never HTML. */
 const MARKUP = /<\s*\/?\s*[a-z!?]/i;
@@ -14,7 +18,8 @@ export const plainText = (max: number) =>
     .trim()
     .max(max, `must be at most ${max} characters`)
     .refine((s) => !MARKUP.test(s), 'must not contain HTML or markup')
-    .refine((s) => !CONTROL.test(s) && s.isWellFormed(), 'must not contain control characters');
+    .refine((s) => !CONTROL.test(s) && s.isWellFormed(), 'must not contain control characters')
+    .refine((s) => !isDeceptive(s), 'must not contain invisible or direction-changing characters');
 
 /** A name, a company, a UTM value: plain text on one line (it ends up in email subjects and headers). */
 export const singleLine = (max: number) => plainText(max).refine((s) => !LINE_BREAK.test(s), 'must be a single line');
@@ -79,40 +84,18 @@ export const AcceptedSchema = z
   .object({ id: z.uuid().openapi({ description: 'Id of the accepted event (UUIDv7).', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }) })
   .openapi('Accepted');
 
-export const ProblemSchema = z
-  .object({
-    type: z.string().openapi({ example: 'https://leadgate.dev/problems/validation-failed' }),
-    title: z.string().openapi({ example: 'Some fields are invalid' }),
-    status: z.number().int().openapi({ example: 422 }),
-    code: z.string().openapi({ description: 'Stable machine-readable error code.', example: 'validation_failed' }),
-    detail: z.string().optional().openapi({ example: 'email: must be a valid email address' }),
-    instance: z.string().openapi({ example: '/api/v1/leads' }),
-    request_id: z.string().openapi({ description: 'Quote this when reporting a problem.', example: '5b7c0e4e-0d7a-4c43-9f7e-3d1c8a9b2f10' }),
-    errors: z
-      .array(z.object({ field: z.string().openapi({ example: 'email' }), code: z.string().openapi({ example: 'invalid_format' }), message: z.string().openapi({ example: 'must be a valid email address' }) }))
-      .optional()
-      .openapi({ description: 'One entry per invalid field.' }),
-  })
-  .openapi('Problem', { description: 'RFC 9457 problem details.' });
-
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
-
 /** The error responses every public write endpoint documents. */
 export const publicWriteErrors = {
-  400: problem('Malformed JSON.'),
-  403: problem('The captcha check failed.'),
-  409: problem('A request with the same Idempotency-Key is still in progress.'),
-  413: problem('The body is larger than the limit.'),
-  415: problem('The body is not application/json.'),
-  422: problem('Invalid fields (see `errors`), or an Idempotency-Key reused with a different body.'),
-  429: problem('Too many submissions for this email or from this network. See Retry-After.'),
-  503: problem('The captcha service could not be reached; nothing was stored. Retry.'),
+  403: problemResponseDoc('The captcha check failed.'),
+  409: problemResponseDoc('A request with the same Idempotency-Key is still in progress.'),
+  422: problemResponseDoc('Invalid fields (see `errors`), or an Idempotency-Key reused with a different body; nothing was stored.'),
+  429: problemResponseDoc('Too many submissions for this email or from this network. See Retry-After.'),
+  503: problemResponseDoc('The captcha service could not be reached; nothing was stored. Retry.'),
 } as const;
 
+/** What an admin route that reads one resource by id may answer beyond the generated errors. */
 export const adminErrors = {
-  401: problem('Missing or invalid API key.'),
-  404: problem('Not found.'),
-  422: problem('Invalid parameters.'),
+  404: problemResponseDoc('Not found.'),
 } as const;
 
 export const IdempotencyKeyHeader = z.object({

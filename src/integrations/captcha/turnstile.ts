@@ -1,5 +1,5 @@
 import type { Config } from '../../config';
-import { logger } from '../../logger';
+import { describeError, logger } from '../../logger';
 import type { CaptchaCheck, CaptchaOutcome, CaptchaVerifier } from './types';
 
 /** https://developers.cloudflare.com/turnstile/get-started/server-side-validation/ */
@@ -62,7 +62,7 @@ export class TurnstileVerifier implements CaptchaVerifier {
       }
       return (await res.json()) as SiteverifyResponse;
     } catch (err) {
-      logger.warn('captcha.siteverify_unreachable', { error: String(err) });
+      logger.warn('captcha.siteverify_unreachable', { error: describeError(err) });
       return undefined;
     }
   }

@@ -1,5 +1,6 @@
 import type { CrmContact } from '../../fanout/types';
 import { callProvider, type Fetcher, type SendResult } from '../provider-call';
+import { lookup } from '../../domain/lookup';
 
 export interface HubSpotOptions {
   accessToken: string;
@@ -24,7 +25,7 @@ export function hubSpotProperties(c: CrmContact): Record<string, string> {
   if (c.company) props.company = c.company;
   if (c.companyDomain) props.website = c.companyDomain;
   if (c.phone) props.phone = c.phone;
-  Object.assign(props, STATUS_MAP[c.status ?? 'new'] ?? {});
+  Object.assign(props, lookup(STATUS_MAP, c.status ?? 'new') ?? {});
   return props;
 }
 

@@ -7,13 +7,13 @@ export interface SendGridOptions {
   apiUrl: string;
   from: { email: string; name?: string };
   /** Leadgate template name → SendGrid dynamic template id. Others are sent rendered by Leadgate. */
-  templateIds: Record<string, string>;
+  templateIds: ReadonlyMap<string, string>;
   timeoutMs: number;
 }
 
 /** Twilio SendGrid v3 Mail Send: https://www.twilio.com/docs/sendgrid/api-reference/mail-send/mail-send */
 export function sendGridRequest(o: SendGridOptions, m: EmailMessage): Request {
-  const templateId = o.templateIds[m.template];
+  const templateId = o.templateIds.get(m.template);
   const personalization: Record<string, unknown> = { to: m.to };
   const body: Record<string, unknown> = { personalizations: [personalization], from: o.from };
   if (m.replyTo) body.reply_to = m.replyTo;

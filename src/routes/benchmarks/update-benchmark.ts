@@ -1,13 +1,12 @@
-import { createRoute } from '@hono/zod-openapi';
 import { withDatabase } from '../../http/database';
-import { adminAuth } from '../../http/middleware/admin-auth';
 import { adminErrors } from '../../http/schemas/common';
 import { createRouter } from '../../http/router';
 import { logger } from '../../logger';
 import { saveBenchmark } from '../../services/save-benchmark';
 import { BenchmarkInputSchema, BenchmarkSchema, IndustryParam, benchmarkView } from './benchmark-view';
+import { defineRoute } from '../../http/route';
 
-export const updateBenchmarkRoute = createRoute({
+export const updateBenchmarkRoute = defineRoute('admin', {
   method: 'put',
   path: '/benchmarks/{industry}',
   tags: ['Benchmarks (admin)'],
@@ -15,16 +14,12 @@ export const updateBenchmarkRoute = createRoute({
   description:
     'Takes effect on the next calculation served by this worker, and in every other worker within ' +
     'BENCHMARK_CACHE_TTL_SECONDS (60 s by default).',
-  security: [{ AdminKey: [] }],
-  middleware: [adminAuth()] as const,
   request: {
     params: IndustryParam,
     body: { required: true, content: { 'application/json': { schema: BenchmarkInputSchema } } },
   },
   responses: {
     200: { description: 'The benchmarks now in use.', content: { 'application/json': { schema: BenchmarkSchema } } },
-    401: adminErrors[401],
-    422: adminErrors[422],
   },
 });
 

@@ -1,10 +1,11 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { verifyDownload } from '../../domain/signed-link';
-import { ApiError, problemBody } from '../../http/errors';
-import { ProblemSchema } from '../../http/schemas/common';
+import { ApiError } from '../../http/errors';
+import { problemResponseDoc } from '../../http/schemas/problem';
 import { createRouter } from '../../http/router';
 import { logger } from '../../logger';
 import { SlugParam } from './request-download';
+import { defineRoute } from '../../http/route';
 
 const LinkQuery = z.object({
   download: z.string().max(64).optional().openapi({ description: 'Download id.', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }),
@@ -12,9 +13,7 @@ const LinkQuery = z.object({
   signature: z.string().max(128).optional().openapi({ description: 'HMAC-SHA256 of slug, download id and expiry (base64url).', example: 'Jx0m7v7n1Yw4o2yKk3rS5bW8cZ9dA1eF2gH3iJ4kL5m' }),
 });
 
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
-
-export const downloadFileRoute = createRoute({
+export const downloadFileRoute = defineRoute('public', {
   method: 'get',
   path: '/content/{slug}/file',
   tags: ['Content'],
@@ -23,9 +22,9 @@ export const downloadFileRoute = createRoute({
   request: { params: SlugParam, query: LinkQuery },
   responses: {
     302: { description: 'Redirect to the asset.', headers: z.object({ location: z.string().openapi({ example: 'https://cdn.example.com/whitepapers/state-of-b2b-sales-2026.pdf' }) }) },
-    403: problem('The link is not genuine (altered, truncated or signed for another asset).'),
-    404: problem('The asset is no longer offered.'),
-    410: problem('The link has expired; request the asset again.'),
+    403: problemResponseDoc('The link is not genuine (altered, truncated or signed for another asset).'),
+    404: problemResponseDoc('The asset is no longer offered.'),
+    410: problemResponseDoc('The link has expired; request the asset again.'),
   },
 });
 
@@ -41,20 +40,9 @@ export const downloadFile = createRouter().openapi(downloadFileRoute, async (c) 
     logger.warn('content.link_refused', { request_id: c.var.requestId, asset_slug: slug });
     throw new ApiError('forbidden', { detail: 'This download link is not valid.' });
   }
-  if (!check.ok) {
-    // 410 is not in the shared error table: same envelope, own status.
-    const body = {
-      ...problemBody('forbidden', c.var.requestId, new URL(c.req.url).pathname),
-      type: 'https://leadgate.dev/problems/link-expired',
-      title: 'This download link has expired',
-      status: 410,
-      code: 'link_expired',
-      detail: 'Request the document again to receive a new link.',
-    };
-    return c.body(JSON.stringify(body), 410, { 'content-type': 'application/problem+json' }) as never;
-  }
-  const asset = c.var.config.CONTENT_ASSETS[slug];
+  if (!check.ok) throw new ApiError('link_expired', { detail: 'Request the document again to receive a new link.' });
+  const asset = c.var.config.CONTENT_ASSETS.get(slug);
   if (!asset) throw new ApiError('not_found', { detail: 'This document is no longer available.' });
   logger.info('content.link_followed', { request_id: c.var.requestId, asset_slug: slug, download_id: check.grant.downloadId });
-  return c.redirect(asset.url, 302) as never;
+  return c.redirect(asset.url, 302);
 });

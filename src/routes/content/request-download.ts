@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { ASSET_SLUG } from '../../domain/content-assets';
 import { idempotent } from '../../http/idempotency';
 import { IdempotencyKeyHeader, ProblemSchema, publicWriteErrors } from '../../http/schemas/common';
@@ -6,6 +6,7 @@ import { contactFields } from '../../http/schemas/lead-submission';
 import { createRouter } from '../../http/router';
 import { clientIp, serviceContext } from '../../http/service-context';
 import { captureDownload } from '../../services/capture-download';
+import { defineRoute } from '../../http/route';
 
 export const SlugParam = z.object({
   slug: z.string().regex(ASSET_SLUG, 'must be a lower-case slug').openapi({ param: { name: 'slug', in: 'path' }, description: 'The asset\'s slug (configured in CONTENT_ASSETS).', example: 'state-of-b2b-sales-2026' }),
@@ -21,7 +22,7 @@ const DownloadGrantedSchema = z
   })
   .openapi('DownloadGranted');
 
-export const requestDownloadRoute = createRoute({
+export const requestDownloadRoute = defineRoute('public', {
   method: 'post',
   path: '/content/{slug}/download',
   tags: ['Content'],
@@ -49,7 +50,7 @@ export const requestDownload = createRouter().openapi(requestDownloadRoute, asyn
   return idempotent(c, `content:${slug}`, fingerprint, async (eventId) => {
     const granted = await captureDownload({
       ctx: serviceContext(c),
-      input: { slug, request, clientIp: clientIp(c), origin: new URL(c.req.url).origin, eventId },
+      input: { slug, request, clientIp: clientIp(c), eventId },
     });
     return { status: 202, body: { ...granted } };
   }) as never;

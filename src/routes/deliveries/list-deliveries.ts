@@ -1,12 +1,12 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { DELIVERY_STATUSES } from '../../db/schema';
 import { withDatabase } from '../../http/database';
-import { adminAuth } from '../../http/middleware/admin-auth';
 import { adminErrors } from '../../http/schemas/common';
 import { createRouter } from '../../http/router';
 import { listDeliveries } from '../../services/manage-deliveries';
 import { decodeCursor, encodeCursor, pageQuery } from '../cursor';
 import { DeliveryViewSchema, deliveryView } from './delivery-view';
+import { defineRoute } from '../../http/route';
 
 const QuerySchema = z.object({
   status: z.enum(DELIVERY_STATUSES).optional().openapi({ description: 'Only deliveries in this state.', example: 'failed' }),
@@ -16,14 +16,12 @@ const QuerySchema = z.object({
   ...pageQuery,
 });
 
-export const listDeliveriesRoute = createRoute({
+export const listDeliveriesRoute = defineRoute('admin', {
   method: 'get',
   path: '/deliveries',
   tags: ['Deliveries (admin)'],
   summary: 'The delivery ledger, newest first',
   description: 'One row per (event, destination): emails, CRM upserts, webhooks and SMS, with their attempts and last error.',
-  security: [{ AdminKey: [] }],
-  middleware: [adminAuth()] as const,
   request: { query: QuerySchema },
   responses: {
     200: {

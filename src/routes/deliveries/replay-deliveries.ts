@@ -1,36 +1,32 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { withDatabase } from '../../http/database';
-import { adminAuth } from '../../http/middleware/admin-auth';
 import { adminErrors } from '../../http/schemas/common';
+import { problemResponseDoc } from '../../http/schemas/problem';
 import { createRouter } from '../../http/router';
 import { replayDelivery, replayFailedDeliveries } from '../../services/manage-deliveries';
+import { defineRoute } from '../../http/route';
 
-const problem = { content: { 'application/problem+json': { schema: z.object({}).passthrough() } } };
 
-export const replayOneRoute = createRoute({
+export const replayOneRoute = defineRoute('admin', {
   method: 'post',
   path: '/deliveries/{id}/replay',
   tags: ['Deliveries (admin)'],
   summary: 'Replay one failed delivery',
   description: 'Puts a failed delivery back on the queue with a fresh attempt budget. Its attempt history is kept.',
-  security: [{ AdminKey: [] }],
-  middleware: [adminAuth()] as const,
   request: { params: z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, description: 'Delivery id.', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }) }) },
   responses: {
     202: { description: 'Queued again.', content: { 'application/json': { schema: z.object({ replayed: z.number().int().openapi({ description: 'How many deliveries went back on the queue.', example: 1 }) }) } } },
-    409: { description: 'The delivery is not failed.', ...problem },
+    409: problemResponseDoc('The delivery is not failed.'),
     ...adminErrors,
   },
 });
 
-export const replayAllRoute = createRoute({
+export const replayAllRoute = defineRoute('admin', {
   method: 'post',
   path: '/deliveries/replay',
   tags: ['Deliveries (admin)'],
   summary: 'Replay every failed delivery of a destination',
   description: 'For after an outage: every failed delivery of the destination (and key, when given) goes back on the queue.',
-  security: [{ AdminKey: [] }],
-  middleware: [adminAuth()] as const,
   request: {
     body: {
       required: true,

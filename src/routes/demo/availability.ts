@@ -1,9 +1,10 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { createRouter } from '../../http/router';
 import { InstantSchema, SlotSchema, TimeZoneSchema } from '../../http/schemas/demo';
 import { ProblemSchema } from '../../http/schemas/common';
 import { serviceContext } from '../../http/service-context';
 import { demoAvailability } from '../../services/demo-availability';
+import { defineRoute } from '../../http/route';
 
 const AvailabilityQuery = z.object({
   from: InstantSchema.optional().openapi({ description: 'List slots starting at or after this instant. Default: now.', example: '2026-12-01T00:00:00Z' }),
@@ -21,7 +22,7 @@ const AvailabilitySchema = z
   })
   .openapi('DemoAvailability');
 
-export const availabilityRoute = createRoute({
+export const availabilityRoute = defineRoute('public', {
   method: 'get',
   path: '/demo/availability',
   tags: ['Demo'],

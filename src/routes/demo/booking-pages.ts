@@ -1,10 +1,11 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { BookingAction } from '../../domain/booking-link';
 import { ApiError } from '../../http/errors';
 import { createRouter } from '../../http/router';
 import { BookingIdParam, BookingLinkQuery } from '../../http/schemas/demo';
 import { serviceContext } from '../../http/service-context';
 import { verifiedLink } from '../../services/demo-link';
+import { defineRoute } from '../../http/route';
 
 /**
  * What a person gets when they click the cancel or reschedule link in their invite: a page (a GET never
@@ -74,7 +75,7 @@ const PAGES: Record<BookingAction, { title: string; body: string; script: (hostI
 };
 
 function pageRoute(action: BookingAction) {
-  return createRoute({
+  return defineRoute('public', {
     method: 'get',
     path: `/demo/bookings/{id}/${action}`,
     tags: ['Demo'],

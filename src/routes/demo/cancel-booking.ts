@@ -1,14 +1,12 @@
-import { createRoute } from '@hono/zod-openapi';
 import { createRouter } from '../../http/router';
-import { ProblemSchema } from '../../http/schemas/common';
+import { problemResponseDoc } from '../../http/schemas/problem';
 import { BookingAnswerSchema, BookingIdParam, BookingLinkQuery } from '../../http/schemas/demo';
 import { serviceContext } from '../../http/service-context';
 import { cancelDemo } from '../../services/cancel-demo';
 import { ConflictSchema } from './create-booking';
+import { defineRoute } from '../../http/route';
 
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
-
-export const cancelBookingRoute = createRoute({
+export const cancelBookingRoute = defineRoute('public', {
   method: 'post',
   path: '/demo/bookings/{id}/cancel',
   tags: ['Demo'],
@@ -17,10 +15,10 @@ export const cancelBookingRoute = createRoute({
   request: { params: BookingIdParam, query: BookingLinkQuery },
   responses: {
     200: { description: 'Cancelled.', content: { 'application/json': { schema: BookingAnswerSchema } } },
-    403: problem('The link is not valid for this booking.'),
-    404: problem('No such booking.'),
+    403: problemResponseDoc('The link is not valid for this booking.'),
+    404: problemResponseDoc('No such booking.'),
     409: { description: 'Too close to the start to cancel online.', content: { 'application/problem+json': { schema: ConflictSchema } } },
-    422: problem('Invalid parameters.'),
+    422: problemResponseDoc('Invalid parameters.'),
   },
 });
 

@@ -1,17 +1,18 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { idempotent } from '../../http/idempotency';
 import { createRouter } from '../../http/router';
 import { IdempotencyKeyHeader, ProblemSchema, publicWriteErrors } from '../../http/schemas/common';
 import { BookingAnswerSchema, DemoRequestSchema, SlotSchema } from '../../http/schemas/demo';
 import { clientIp, serviceContext } from '../../http/service-context';
 import { bookDemo } from '../../services/book-demo';
+import { defineRoute } from '../../http/route';
 
 export const ConflictSchema = ProblemSchema.extend({
   reason: z.enum(['slot_taken', 'active_demo_exists', 'too_late', 'cancelled', 'host_unavailable']).optional().openapi({ description: 'Why the booking was refused.', example: 'slot_taken' }),
   nearest_slots: z.array(SlotSchema).optional().openapi({ description: 'When the slot was taken: the closest free slots.' }),
 }).openapi('DemoConflict');
 
-export const createBookingRoute = createRoute({
+export const createBookingRoute = defineRoute('public', {
   method: 'post',
   path: '/demo-request',
   tags: ['Demo'],
@@ -37,7 +38,7 @@ export const createBooking = createRouter().openapi(createBookingRoute, async (c
   const request = c.req.valid('json');
   const { turnstile_token, ...fingerprint } = request;
   return idempotent(c, 'demo-request', fingerprint, async (eventId) => {
-    const answer = await bookDemo({ ctx: serviceContext(c), input: { request, clientIp: clientIp(c), origin: new URL(c.req.url).origin, eventId } });
+    const answer = await bookDemo({ ctx: serviceContext(c), input: { request, clientIp: clientIp(c), eventId } });
     return { status: 201, body: { ...answer } };
   }) as never;
 });

@@ -1,18 +1,17 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { createRouter } from '../../http/router';
-import { ProblemSchema } from '../../http/schemas/common';
+import { problemResponseDoc } from '../../http/schemas/problem';
 import { BookingAnswerSchema, BookingIdParam, BookingLinkQuery, InstantSchema } from '../../http/schemas/demo';
 import { serviceContext } from '../../http/service-context';
 import { rescheduleDemo } from '../../services/reschedule-demo';
 import { ConflictSchema } from './create-booking';
-
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
+import { defineRoute } from '../../http/route';
 
 const RescheduleSchema = z
   .strictObject({ start: InstantSchema.openapi({ description: 'Start of the new slot, as listed by /demo/availability.', example: '2026-12-02T15:00:00Z' }) })
   .openapi('DemoReschedule');
 
-export const rescheduleBookingRoute = createRoute({
+export const rescheduleBookingRoute = defineRoute('public', {
   method: 'post',
   path: '/demo/bookings/{id}/reschedule',
   tags: ['Demo'],
@@ -21,10 +20,10 @@ export const rescheduleBookingRoute = createRoute({
   request: { params: BookingIdParam, query: BookingLinkQuery, body: { required: true, content: { 'application/json': { schema: RescheduleSchema } } } },
   responses: {
     200: { description: 'Moved.', content: { 'application/json': { schema: BookingAnswerSchema } } },
-    403: problem('The link is not valid for this booking.'),
-    404: problem('No such booking.'),
+    403: problemResponseDoc('The link is not valid for this booking.'),
+    404: problemResponseDoc('No such booking.'),
     409: { description: 'The new slot is taken (see `nearest_slots`), the demo was cancelled, or it is too close to the start.', content: { 'application/problem+json': { schema: ConflictSchema } } },
-    422: problem('Invalid parameters.'),
+    422: problemResponseDoc('Invalid parameters.'),
   },
 });
 

@@ -2,6 +2,10 @@ import { Hono } from 'hono';
 import { html, raw } from 'hono/html';
 import { devOutbox, type OutboxEntry } from '../../integrations/capture/dev-outbox';
 import { ApiError } from '../../http/errors';
+import { and, eq, lte, sql } from 'drizzle-orm';
+import { deliveries } from '../../db/schema';
+import { localQueueGauge } from '../../durable-objects/local-queue-gauge';
+import { withDatabase } from '../../http/database';
 import type { AppEnv } from '../../http/types';
 
 const esc = (v: unknown) => String(v ?? '').replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
@@ -26,6 +30,15 @@ export const devRouter = new Hono<AppEnv>()
   .use('*', async (c, next) => {
     if (c.var.config.ENVIRONMENT === 'production') throw new ApiError('not_found', { detail: 'No such endpoint.' });
     return next();
+  })
+  // What stopping `npm run dev` now would lose: events still on the in-memory queue, deliveries due now.
+  .get('/queues', async (c) => {
+    const events = c.var.config.LOCAL_QUEUE_GAUGE ? await localQueueGauge(c.env).outstanding() : null;
+    const deliveriesDue = await withDatabase(c, async (db) => {
+      const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(deliveries).where(and(eq(deliveries.status, 'pending'), lte(deliveries.nextAttemptAt, sql`now()`)));
+      return row?.n ?? 0;
+    });
+    return c.json({ events_outstanding: events, deliveries_due: deliveriesDue });
   })
   .get('/outbox.json', async (c) => c.json({ items: await devOutbox(c.env).list(200) }))
   .post('/outbox/clear', async (c) => {

@@ -1,12 +1,12 @@
-import { createRoute } from '@hono/zod-openapi';
 import { idempotent } from '../../http/idempotency';
 import { AcceptedSchema, IdempotencyKeyHeader, publicWriteErrors } from '../../http/schemas/common';
 import { LeadSubmissionSchema } from '../../http/schemas/lead-submission';
 import { createRouter } from '../../http/router';
 import { clientIp, serviceContext } from '../../http/service-context';
 import { captureLead } from '../../services/capture-lead';
+import { defineRoute } from '../../http/route';
 
-export const createLeadRoute = createRoute({
+export const createLeadRoute = defineRoute('public', {
   method: 'post',
   path: '/leads',
   tags: ['Leads'],

@@ -1,6 +1,5 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { withDatabase } from '../../http/database';
-import { adminAuth } from '../../http/middleware/admin-auth';
 import { ApiError } from '../../http/errors';
 import { adminErrors } from '../../http/schemas/common';
 import { createRouter } from '../../http/router';
@@ -8,19 +7,18 @@ import { listDeliveries } from '../../services/manage-deliveries';
 import { getLeadWithHistory } from '../../services/read-leads';
 import { DeliveryViewSchema, deliveryView } from '../deliveries/delivery-view';
 import { LeadEventViewSchema, LeadViewSchema, leadEventView, leadView } from './lead-view';
+import { defineRoute } from '../../http/route';
 
 const LeadDetailSchema = LeadViewSchema.extend({
   events: z.array(LeadEventViewSchema).openapi({ description: 'The lead\'s history, oldest first.' }),
   deliveries: z.array(DeliveryViewSchema).openapi({ description: 'Every email, CRM sync, webhook and SMS sent about this lead, newest first.' }),
 }).openapi('LeadDetail');
 
-export const getLeadRoute = createRoute({
+export const getLeadRoute = defineRoute('admin', {
   method: 'get',
   path: '/leads/{id}',
   tags: ['Leads (admin)'],
   summary: 'A lead with its history',
-  security: [{ AdminKey: [] }],
-  middleware: [adminAuth()] as const,
   request: { params: z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, description: 'Lead id.', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }) }) },
   responses: {
     200: { description: 'The lead.', content: { 'application/json': { schema: LeadDetailSchema } } },

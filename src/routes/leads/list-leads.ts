@@ -1,12 +1,12 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { withDatabase } from '../../http/database';
-import { adminAuth } from '../../http/middleware/admin-auth';
 import { decodeCursor, encodeCursor, pageQuery } from '../cursor';
 import { adminErrors } from '../../http/schemas/common';
 import { LEAD_SOURCES } from '../../http/schemas/lead-submission';
 import { createRouter } from '../../http/router';
 import { listLeads } from '../../services/read-leads';
 import { LeadViewSchema, leadView } from './lead-view';
+import { defineRoute } from '../../http/route';
 
 const QuerySchema = z.object({
   email: z.string().max(254).optional().openapi({ description: 'Exact email (normalized before matching).', example: 'jane.doe@acme.com' }),
@@ -15,13 +15,11 @@ const QuerySchema = z.object({
   ...pageQuery,
 });
 
-export const listLeadsRoute = createRoute({
+export const listLeadsRoute = defineRoute('admin', {
   method: 'get',
   path: '/leads',
   tags: ['Leads (admin)'],
   summary: 'Search leads, newest first',
-  security: [{ AdminKey: [] }],
-  middleware: [adminAuth()] as const,
   request: { query: QuerySchema },
   responses: {
     200: {

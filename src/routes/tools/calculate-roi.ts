@@ -1,4 +1,3 @@
-import { createRoute } from '@hono/zod-openapi';
 import { BREAK_EVEN_LIMIT_MONTHS, HORIZON_MONTHS } from '../../domain/roi';
 import { idempotent } from '../../http/idempotency';
 import { IdempotencyKeyHeader, publicWriteErrors } from '../../http/schemas/common';
@@ -6,6 +5,7 @@ import { createRouter } from '../../http/router';
 import { clientIp, serviceContext } from '../../http/service-context';
 import { calculateRoiForProspect } from '../../services/calculate-roi';
 import { RoiAnswerSchema, RoiRequestSchema } from './schemas';
+import { defineRoute } from '../../http/route';
 
 const FORMULA = [
   'The formula (per month, amounts in `currency`; the benchmarks come from the industry\'s row, editable by marketing):',
@@ -21,7 +21,7 @@ const FORMULA = [
   'Money is rounded to 2 decimals. No exchange rate is applied: `currency` labels the amounts.',
 ].join('\n');
 
-export const calculateRoiRoute = createRoute({
+export const calculateRoiRoute = defineRoute('public', {
   method: 'post',
   path: '/tools/calculate-roi',
   tags: ['Tools'],

@@ -1,9 +1,9 @@
-import { createRoute } from '@hono/zod-openapi';
 import { ApiError } from '../../http/errors';
 import { createRouter } from '../../http/router';
 import { answerWebhook, webhookResponses } from './receipt';
+import { defineRoute } from '../../http/route';
 
-export const crmUpdateRoute = createRoute({
+export const crmUpdateRoute = defineRoute('webhook', {
   method: 'post',
   path: '/webhooks/crm-update',
   tags: ['Webhooks'],

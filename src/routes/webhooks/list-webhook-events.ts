@@ -1,13 +1,13 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { WEBHOOK_OUTCOMES } from '../../db/schema';
 import { withDatabase } from '../../http/database';
-import { adminAuth } from '../../http/middleware/admin-auth';
 import { adminErrors } from '../../http/schemas/common';
 import { createRouter } from '../../http/router';
 import { WEBHOOK_PROVIDERS } from '../../integrations/webhooks/verify';
 import { listWebhookEvents } from '../../services/manage-webhook-events';
 import { decodeCursor, encodeCursor, pageQuery } from '../cursor';
 import { WebhookEventViewSchema, webhookEventView } from './webhook-event-view';
+import { defineRoute } from '../../http/route';
 
 const QuerySchema = z.object({
   provider: z.enum(WEBHOOK_PROVIDERS).optional().openapi({ description: 'Only this provider.', example: 'hubspot' }),
@@ -16,13 +16,11 @@ const QuerySchema = z.object({
   ...pageQuery,
 });
 
-export const listWebhookEventsRoute = createRoute({
+export const listWebhookEventsRoute = defineRoute('admin', {
   method: 'get',
   path: '/webhook-events',
   tags: ['Webhooks (admin)'],
   summary: 'Inbound webhooks, newest first',
-  security: [{ AdminKey: [] }],
-  middleware: [adminAuth()] as const,
   request: { query: QuerySchema },
   responses: {
     200: {

@@ -1,9 +1,10 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { createRouter } from '../../http/router';
 import { WEBHOOK_PROVIDERS } from '../../integrations/webhooks/verify';
 import { answerWebhook, webhookResponses } from './receipt';
+import { defineRoute } from '../../http/route';
 
-export const receiveWebhookRoute = createRoute({
+export const receiveWebhookRoute = defineRoute('webhook', {
   method: 'post',
   path: '/webhooks/{provider}',
   tags: ['Webhooks'],

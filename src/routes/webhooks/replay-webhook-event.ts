@@ -1,12 +1,12 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { withDatabase } from '../../http/database';
-import { adminAuth } from '../../http/middleware/admin-auth';
 import { adminErrors, ProblemSchema } from '../../http/schemas/common';
 import { createRouter } from '../../http/router';
 import { serviceContext } from '../../http/service-context';
 import { replayWebhookEvent } from '../../services/manage-webhook-events';
+import { defineRoute } from '../../http/route';
 
-export const replayWebhookEventRoute = createRoute({
+export const replayWebhookEventRoute = defineRoute('admin', {
   method: 'post',
   path: '/webhook-events/{id}/replay',
   tags: ['Webhooks (admin)'],
@@ -16,8 +16,6 @@ export const replayWebhookEventRoute = createRoute({
     'changes may already have applied), `failed`, or stuck `pending` — queues it to be applied again. Each change is applied ' +
     'at most once: a lead already at (or past) the status is left alone, a trial is unlocked once. Applied or ignored ones answer ' +
     '409: a replay never repeats an effect.',
-  security: [{ AdminKey: [] }],
-  middleware: [adminAuth()] as const,
   request: { params: z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, description: 'Webhook event id.', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }) }) },
   responses: {
     202: {

@@ -5,6 +5,8 @@ import { demoCancelled } from './demo-cancelled';
 import { demoInvite } from './demo-invite';
 import { demoReminder } from './demo-reminder';
 import type { EmailTemplate } from './types';
+import { lookup } from '../../../domain/lookup';
+import { displaySafe } from '../../../domain/text';
 
 /** Every email Leadgate sends, by name. Each template lives in its own file next to this one. */
 export const EMAIL_TEMPLATES: Record<string, EmailTemplate> = {
@@ -17,7 +19,9 @@ export const EMAIL_TEMPLATES: Record<string, EmailTemplate> = {
 };
 
 export function renderEmail(template: string, data: Record<string, unknown>) {
-  const render = EMAIL_TEMPLATES[template];
+  const render = lookup(EMAIL_TEMPLATES, template);
   if (!render) throw new Error(`unknown email template "${template}"`);
-  return render(data);
+  const rendered = render(data);
+  // A subject is one line a person judges the email by: nothing in it may hide or reverse text.
+  return { ...rendered, subject: displaySafe(rendered.subject) };
 }

@@ -1,5 +1,6 @@
 import { escapeHtml, layout } from './html';
 import type { EmailTemplate } from './types';
+import { lookup } from '../../../domain/lookup';
 
 /** To the person, only with marketing consent: we got your request, here is what happens next. */
 export const leadConfirmation: EmailTemplate = (raw) => {
@@ -12,7 +13,7 @@ export const leadConfirmation: EmailTemplate = (raw) => {
     roi_calculator: 'your ROI calculation',
     chatbot: 'your chat',
   };
-  const about = what[data.source] ?? 'your request';
+  const about = lookup(what, data.source) ?? 'your request';
   const subject = 'Thanks — we received your request';
   const text = `${greeting}\n\nThanks for ${about}. Someone from our team will get back to you within one business day.\n\nYou are receiving this because you agreed to hear from us. Reply "unsubscribe" at any time.`;
   const html = layout(subject, `<p>${escapeHtml(greeting)}</p><p>Thanks for ${escapeHtml(about)}. Someone from our team will get back to you within one business day.</p>` +

@@ -1,0 +1,28 @@
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { localQueueGauge } from '../../src/durable-objects/local-queue-gauge';
+import { newId } from '../../src/domain/ids';
+import type { EventMessage } from '../../src/queues/event-messages';
+import { eventsSettled, publishEvents } from '../../src/services/event-queue';
+import { call } from '../support/api';
+
+describe('the local queue gauge (what Ctrl-C on npm run dev waits for)', () => {
+  it('counts events put on the queue until the consumer settles them, only when switched on', async () => {
+    const before = await localQueueGauge(env).outstanding();
+    const ids = [newId(), newId()];
+    // Not real events: the queue consumer of this test run acks them as unreadable, which is fine here.
+    const events = ids.map((id) => ({ id, type: 'test.noop', occurred_at: new Date().toISOString(), request_id: 'gauge-test' }) as unknown as EventMessage);
+    await publishEvents({ env, config: { LOCAL_QUEUE_GAUGE: false } }, events);
+    expect(await localQueueGauge(env).outstanding()).toBe(before);
+    await publishEvents({ env, config: { LOCAL_QUEUE_GAUGE: true } }, events);
+    expect(await localQueueGauge(env).outstanding()).toBe(before + 2);
+    await eventsSettled({ env, config: { LOCAL_QUEUE_GAUGE: true } }, ids);
+    expect(await localQueueGauge(env).outstanding()).toBe(before);
+  });
+
+  it('GET /dev/queues reports the deliveries due now (and no gauge when it is off)', async () => {
+    const res = await call('/dev/queues');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ events_outstanding: null, deliveries_due: expect.any(Number) });
+  });
+});
