@@ -1,34 +1,45 @@
-import { HTTPException } from 'hono/http-exception';
 import { cors } from 'hono/cors';
+import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { ConfigError, loadConfig } from './config';
-import { ApiError, problemResponse } from './http/errors';
+import { isTransientDatabaseError, lazyDatabase } from './db/client';
+import { problemResponse } from './http/errors';
 import { createRouter } from './http/router';
 import { describeError, isQueryError, logger } from './logger';
-import { mountDocs } from './routes/docs';
-import { deliveriesRouter } from './routes/deliveries';
-import { devRouter } from './routes/dev/outbox';
-import { leadsRouter } from './routes/leads';
-import { demoRouter } from './routes/demo';
-import { webhooksRouter } from './routes/webhooks';
-import { toolsRouter } from './routes/tools';
-import { contentRouter } from './routes/content';
 import { benchmarksRouter } from './routes/benchmarks';
+import { contentRouter } from './routes/content';
+import { deliveriesRouter } from './routes/deliveries';
+import { demoRouter } from './routes/demo';
+import { devRouter } from './routes/dev/captured';
+import { mountDocs } from './routes/docs';
+import { eventsRouter } from './routes/events';
+import { leadsRouter } from './routes/leads';
+import { toolsRouter } from './routes/tools';
+import { webhooksRouter } from './routes/webhooks';
+import { ServiceError } from './services/errors';
 
 export function createApp() {
   const app = createRouter();
 
   app.use('*', requestId({ headerName: 'x-request-id', generator: () => crypto.randomUUID() }));
   app.use('*', async (c, next) => {
-    c.set('config', loadConfig(c.env));
-    await next();
+    const config = loadConfig(c.env);
+    const database = lazyDatabase(config.core);
+    c.set('config', config);
+    c.set('database', database);
+    c.set('actor', 'public');
+    try {
+      await next();
+    } finally {
+      c.executionCtx.waitUntil(database.close());
+    }
   });
   app.use('/api/*', async (c, next) =>
     cors({
-      origin: (origin) => (c.var.config.CORS_ORIGINS.includes(origin) ? origin : null),
+      origin: (origin) => (c.var.config.core.corsOrigins.includes(origin) ? origin : null),
       allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-      allowHeaders: ['content-type', 'idempotency-key', 'authorization'],
-      exposeHeaders: ['retry-after', 'x-request-id', 'idempotent-replayed'],
+      allowHeaders: ['content-type', 'idempotency-key', 'authorization', 'if-match', 'x-site-key'],
+      exposeHeaders: ['retry-after', 'x-request-id', 'idempotent-replayed', 'location', 'etag'],
       maxAge: 600,
     })(c, next),
   );
@@ -40,6 +51,7 @@ export function createApp() {
 
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.route('/api/v1', leadsRouter);
+  app.route('/api/v1', eventsRouter);
   app.route('/api/v1', demoRouter);
   app.route('/api/v1', webhooksRouter);
   app.route('/api/v1', toolsRouter);
@@ -50,18 +62,28 @@ export function createApp() {
   mountDocs(app);
 
   app.notFound(() => {
-    throw new ApiError('not_found', { detail: 'No such endpoint.' });
+    throw new ServiceError('not_found', { detail: 'No such endpoint.' });
   });
   app.onError((err, c) => {
-    if (err instanceof ApiError) return problemResponse(c, err);
+    if (err instanceof ServiceError) return problemResponse(c, err);
     if (err instanceof HTTPException) {
-      const code = err.status === 400 ? 'bad_request' : err.status === 413 ? 'payload_too_large' : err.status === 401 ? 'unauthorized' : 'bad_request';
-      return problemResponse(c, new ApiError(code));
+      // Raised by the route validators themselves: an unreadable or unsupported body.
+      const code = err.status === 413 ? 'payload_too_large' : err.status === 415 ? 'unsupported_media_type' : err.status === 401 ? 'unauthorized' : 'bad_request';
+      return problemResponse(c, new ServiceError(code));
     }
     const requestId = c.get('requestId');
-    if (err instanceof ConfigError) logger.error('config.invalid', { request_id: requestId, error: err.message });
-    else logger.error('request.failed', { request_id: requestId, path: new URL(c.req.url).pathname, error: describeError(err), ...(isQueryError(err) ? {} : { stack: err.stack?.slice(0, 2000) }) });
-    return problemResponse(c, new ApiError('internal_error'));
+    const path = new URL(c.req.url).pathname;
+    if (err instanceof ConfigError) {
+      // Only the feature whose settings are wrong is unavailable; the log names the variables.
+      logger.error('config.invalid', { request_id: requestId, path, feature: err.feature, problems: err.problems });
+      return problemResponse(c, new ServiceError('service_unavailable', { detail: `This feature (${err.feature}) is not available right now.`, retryAfterSeconds: 60 }));
+    }
+    if (isQueryError(err) && isTransientDatabaseError(err)) {
+      logger.error('request.database_unavailable', { request_id: requestId, path, error: describeError(err) });
+      return problemResponse(c, new ServiceError('service_unavailable', { retryAfterSeconds: 5 }));
+    }
+    logger.error('request.failed', { request_id: requestId, path, error: describeError(err), ...(isQueryError(err) ? {} : { stack: err.stack?.slice(0, 2000) }) });
+    return problemResponse(c, new ServiceError('internal_error'));
   });
   return app;
 }

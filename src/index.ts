@@ -2,6 +2,7 @@ import { createApp } from './app';
 import { loadConfig } from './config';
 import { openDatabase } from './db/client';
 import { sweepDeliveries } from './fanout/sweep';
+import { logger } from './logger';
 import { consumeDeadDeliveries, consumeDeliveries } from './queues/deliveries-consumer';
 import { consumeEvents } from './queues/events-consumer';
 import { consumeDeadEvents } from './queues/events-dlq-consumer';
@@ -10,8 +11,8 @@ export { RateLimiter } from './durable-objects/rate-limiter';
 export { IdempotencyStore } from './durable-objects/idempotency';
 export { Scheduler } from './durable-objects/scheduler';
 export { DemoGuard } from './durable-objects/demo-guard';
-export { DevOutbox } from './integrations/capture/dev-outbox';
 export { LocalQueueGauge } from './durable-objects/local-queue-gauge';
+export { CaptureLog } from './integrations/capture/capture-log';
 
 const app = createApp();
 
@@ -28,14 +29,14 @@ export default {
       case 'leadgate-deliveries-dlq':
         return consumeDeadDeliveries(batch, env, ctx);
       default:
-        console.error(JSON.stringify({ level: 'error', event: 'queue.unknown', queue: batch.queue }));
+        logger.error('queue.unknown', { queue: batch.queue });
         batch.retryAll();
     }
   },
   async scheduled(_controller, env, ctx) {
-    const { db, close } = openDatabase(loadConfig(env));
+    const { db, close } = openDatabase(loadConfig(env).core);
     try {
-      await sweepDeliveries(db, env.DELIVERIES_QUEUE);
+      await sweepDeliveries(db, env);
     } finally {
       ctx.waitUntil(close());
     }

@@ -1,9 +1,13 @@
+import { z } from 'zod';
+
 /**
  * Each CRM names its stages its own way; Leadgate's lead has one lifecycle status. This table says
  * which CRM value means which Leadgate status. A value not listed means "nothing for Leadgate to do".
  * Matching ignores case ("Won" = "won"). Override per provider with the CRM_STATUS_MAP setting.
  */
 type StatusTable = Record<string, Record<string, string>>;
+/** Configuration's shape of a status table: provider → { CRM value → Leadgate status }. */
+export const StatusTableSchema = z.record(z.string(), z.record(z.string(), z.string().regex(/^[a-z_]{1,40}$/, 'must be a Leadgate status such as "customer"')));
 /** Provider → (lower-cased CRM value → Leadgate status). Maps, so no CRM value can find a prototype member. */
 export type CrmStatusMap = Map<string, Map<string, string>>;
 

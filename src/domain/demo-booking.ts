@@ -1,4 +1,6 @@
-import type { ContactCapture } from '../queues/event-messages';
+import { sha256 } from '../crypto/digest';
+import { bytesToHex } from '../crypto/encoding';
+import type { ContactCapture } from './contact';
 import type { DemoHost } from './demo-hosts';
 
 export type BookingStatus = 'confirmed' | 'cancelled';
@@ -33,10 +35,9 @@ export const inviteUid = (bookingId: string): string => `${bookingId}@leadgate`;
  * always gets the same event id, so a retried cancel, reschedule or reminder is applied once downstream.
  */
 export async function derivedEventId(name: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(name)));
-  const b = digest.slice(0, 16);
+  const b = (await sha256(name)).slice(0, 16);
   b[6] = (b[6]! & 0x0f) | 0x80;
   b[8] = (b[8]! & 0x3f) | 0x80;
-  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  const hex = bytesToHex(b);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

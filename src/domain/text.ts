@@ -43,3 +43,45 @@ export function escapeHtml(value: unknown): string {
     .replaceAll('"', '&quot;')
     .replaceAll("'", '&#39;');
 }
+
+const TOO_DEEP = Symbol('too deep');
+
+/**
+ * A copy of parsed JSON that Postgres jsonb can store: NUL and unpaired surrogates (which valid JSON may
+ * carry) become U+FFFD, in keys and values, and `replaced` counts the strings changed; nesting deeper
+ * than `maxDepth` is refused rather than walked (the recursion is bounded by it).
+ */
+export function storableJson(value: unknown, maxDepth: number): { value: unknown; replaced: number } | 'too_deep' {
+  const counter = { replaced: 0 };
+  const copy = storable(value, 0, maxDepth, counter);
+  return copy === TOO_DEEP ? 'too_deep' : { value: copy, replaced: counter.replaced };
+}
+
+function storable(value: unknown, depth: number, maxDepth: number, counter: { replaced: number }): unknown {
+  if (typeof value === 'string') return storableString(value, counter);
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= maxDepth) return TOO_DEEP;
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (const v of value) {
+      const s = storable(v, depth + 1, maxDepth, counter);
+      if (s === TOO_DEEP) return TOO_DEEP;
+      out.push(s);
+    }
+    return out;
+  }
+  const entries: Array<[string, unknown]> = [];
+  for (const [k, v] of Object.entries(value)) {
+    const s = storable(v, depth + 1, maxDepth, counter);
+    if (s === TOO_DEEP) return TOO_DEEP;
+    entries.push([storableString(k, counter), s]);
+  }
+  // fromEntries defines own properties: a "__proto__" key stays a key.
+  return Object.fromEntries(entries);
+}
+
+function storableString(value: string, counter: { replaced: number }): string {
+  if (!unstorableReason(value)) return value;
+  counter.replaced++;
+  return value.toWellFormed().replaceAll('\u0000', '\uFFFD');
+}

@@ -56,13 +56,6 @@ export class DemoGuard extends DurableObject<Env> {
     this.ctx.storage.sql.exec('DELETE FROM demos WHERE booking_id = ?', bookingId);
   }
 
-  async activeDemos(now = Date.now()): Promise<string[]> {
-    return this.ctx.storage.sql
-      .exec<{ booking_id: string }>("SELECT booking_id FROM demos WHERE state = 'active' AND end_ms > ?", now)
-      .toArray()
-      .map((r) => r.booking_id);
-  }
-
   private async armCleanup(at: number): Promise<void> {
     const current = await this.ctx.storage.getAlarm();
     if (current === null || current < at) await this.ctx.storage.setAlarm(at + 1000);

@@ -61,11 +61,6 @@ export class RateLimiter extends DurableObject<Env> {
     this.ctx.storage.sql.exec('DELETE FROM hits WHERE rowid = (SELECT rowid FROM hits WHERE key = ? AND at = ? LIMIT 1)', key, countedAt);
   }
 
-  /** How many attempts `key` has in the window. */
-  async count(key: string, windowSeconds: number, now = Date.now()): Promise<number> {
-    return this.ctx.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM hits WHERE key = ? AND at > ?', key, now - windowSeconds * 1000).one().n;
-  }
-
   private scheduleAlarm(at: number) {
     this.alarmAt = at;
     void this.ctx.storage.setAlarm(at);

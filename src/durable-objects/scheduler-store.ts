@@ -1,7 +1,7 @@
 import type { Interval } from '../domain/availability';
 import type { DemoBooking } from '../domain/demo-booking';
 import type { DemoHost } from '../domain/demo-hosts';
-import type { DemoEvent } from '../queues/demo-events';
+import type { DemoEvent } from '../messages/events';
 
 const DAY = 86_400_000;
 /** A change's event that is not confirmed sent is retried by the alarm after this long at the latest. */

@@ -1,13 +1,14 @@
 import { DurableObject } from 'cloudflare:workers';
 import { loadConfig } from '../config';
 import { freeSlots, nearestSlots, type Interval } from '../domain/availability';
+import { backoffSeconds } from '../domain/backoff';
 import type { DemoBooking, HostRef } from '../domain/demo-booking';
 import { derivedEventId, hostRef } from '../domain/demo-booking';
 import type { DemoHost } from '../domain/demo-hosts';
 import { calendarFor } from '../integrations/calendar';
 import { describeError, logger } from '../logger';
-import { publishEvents } from '../services/event-queue';
-import type { DemoEvent, DemoReminderDueEvent } from '../queues/demo-events';
+import { publishEvents } from '../messages/publish';
+import type { DemoEvent, DemoReminderDueEvent } from '../messages/events';
 import { BookingStore, type BookingRow, type UnsentEvent } from './scheduler-store';
 
 const MINUTE = 60_000;
@@ -19,12 +20,12 @@ export function searchWindow(wanted: number, now: number): Interval {
 }
 
 /** The id of a demo event: the booking's id for `demo.booked`, else derived from (type, booking, SEQUENCE), so a resend is applied once. */
-export async function eventIdOf(e: Pick<DemoEvent, 'type' | 'booking'>): Promise<string> {
+export async function eventIdOf(e: { type: DemoEvent['type']; booking: DemoEvent['booking'] }): Promise<string> {
   return e.type === 'demo.booked' ? e.booking.id : derivedEventId(`${e.type}:${e.booking.id}:${e.booking.sequence}`);
 }
 
-/** Retry delay after `attempts` failures: 30 s doubling, at most an hour. */
-const backoff = (attempts: number) => Math.min(3600, 30 * 2 ** attempts) * 1000;
+/** Retry delay, in ms, after `attempts` earlier failures and this one: 30 s doubling, at most an hour. */
+const backoff = (attempts: number) => backoffSeconds(attempts + 2, { baseSeconds: 15, maxSeconds: 3600 }) * 1000;
 
 /** Busy times with `own` cut out (a booking being moved must not block itself through the host's calendar). */
 export function withoutInterval(busy: Interval[], own: Interval): Interval[] {
@@ -158,19 +159,6 @@ export class Scheduler extends DurableObject<Env> {
     return { state: 'rescheduled', booking, previous_start: row.booking.start };
   }
 
-  /**
-   * Withdraws a booking that must not stand. Its invite may already be out, so it is cancelled like any
-   * other (SEQUENCE + 1, CANCEL invites, calendar entry removed) rather than deleted.
-   */
-  async discard(bookingId: string): Promise<void> {
-    const row = this.store.get(bookingId);
-    if (!row || row.booking.status === 'cancelled') return;
-    const now = Date.now();
-    this.cancelRow(row, now, `discard:${bookingId}`);
-    await this.scheduleAlarm(now);
-    await this.flush(bookingId);
-  }
-
   async listBookings(input: { from?: number; includeCancelled?: boolean } = {}): Promise<DemoBooking[]> {
     return this.store.list(input.from ?? 0, input.includeCancelled ?? false).map((r) => r.booking);
   }
@@ -229,7 +217,7 @@ export class Scheduler extends DurableObject<Env> {
 
   private async sendEvents(events: UnsentEvent[]): Promise<void> {
     const messages = await Promise.all(events.map(async (e) => ({ ...e, id: await eventIdOf(e) }) as DemoEvent));
-    await publishEvents({ env: this.env, config: loadConfig(this.env) }, messages);
+    await publishEvents({ env: this.env, core: loadConfig(this.env).core }, messages);
   }
 
   private async writeCalendar(host: DemoHost, now: number): Promise<void> {
@@ -263,7 +251,7 @@ export class Scheduler extends DurableObject<Env> {
       booking: row.booking,
       host: host ? hostRef(host) : unknownHost(row.booking.host_id),
     };
-    await publishEvents({ env: this.env, config: loadConfig(this.env) }, [event]);
+    await publishEvents({ env: this.env, core: loadConfig(this.env).core }, [event]);
     this.store.reminderSent(row.booking.id, row.booking.sequence, now);
   }
 

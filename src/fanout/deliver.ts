@@ -1,134 +1,188 @@
-import { and, eq, gte, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Config } from '../config';
-import type { Database } from '../db/client';
+import type { Queryable } from '../db/client';
 import { deliveries, deliveryAttempts, type Delivery } from '../db/schema';
+import { MAX_QUEUE_DELAY_SECONDS, backoffSeconds } from '../domain/backoff';
 import { newId } from '../domain/ids';
-import { describeError, logger } from '../logger';
 import type { SendResult } from '../integrations/provider-call';
-import { sendDelivery, sendHubSpotBatch } from './destinations';
-import { MAX_QUEUE_DELAY_SECONDS, nextDelaySeconds } from './retry-policy';
+import { describeError, logger } from '../logger';
+import { crmSyncOf, sendDelivery, sendHubSpotBatch } from './destinations';
 
 export type DeliverOutcome =
   | { action: 'ack'; reason: 'delivered' | 'failed' | 'not_found' | 'not_pending' | 'busy' | 'dead_lettered' }
   | { action: 'retry'; delaySeconds: number };
 
-/**
- * Takes the delivery for this consumer: only a pending, due, unlocked row can be taken, and taking it
- * is one UPDATE, so two copies of a queue message never both call the provider.
- */
-async function claim(db: Database, id: string, lockSeconds: number): Promise<Delivery | undefined> {
-  const [row] = await db
-    .update(deliveries)
-    .set({ lockedUntil: sql`now() + make_interval(secs => ${lockSeconds})`, attempts: sql`${deliveries.attempts} + 1`, updatedAt: sql`now()` })
-    .where(and(eq(deliveries.id, id), eq(deliveries.status, 'pending'), lte(deliveries.nextAttemptAt, sql`now()`), or(isNull(deliveries.lockedUntil), lt(deliveries.lockedUntil, sql`now()`))))
-    .returning();
-  return row;
-}
+/** Calls in flight at once per provider: enough to drain a burst, few enough not to trip its rate limit. */
+const CONCURRENCY_PER_DESTINATION = 8;
 
-const lockSeconds = (config: Config) => Math.ceil(config.DELIVERY_TIMEOUT_MS / 1000) * 4 + 30;
-
-/** Why a delivery could not be claimed, as the queue message's fate. */
-async function unclaimed(db: Database, deliveryId: string): Promise<DeliverOutcome> {
-  const [current] = await db.select({ status: deliveries.status, nextAttemptAt: deliveries.nextAttemptAt }).from(deliveries).where(eq(deliveries.id, deliveryId));
-  if (!current) return { action: 'ack', reason: 'not_found' };
-  if (current.status !== 'pending') return { action: 'ack', reason: 'not_pending' };
-  const wait = Math.ceil((current.nextAttemptAt.getTime() - Date.now()) / 1000);
-  // Early copy of a scheduled retry: come back when it is due. A locked row is someone else's.
-  if (wait > 0) return { action: 'retry', delaySeconds: Math.min(wait, MAX_QUEUE_DELAY_SECONDS) };
-  return { action: 'ack', reason: 'busy' };
-}
-
-/** Processes one "deliveries" queue message. */
-export async function deliver(env: Env, config: Config, db: Database, deliveryId: string): Promise<DeliverOutcome> {
-  const row = await claim(db, deliveryId, lockSeconds(config));
-  if (!row) return unclaimed(db, deliveryId);
-  const started = Date.now();
-  return settle(env, config, db, row, await attempt(env, config, row), started);
-}
+const lockSeconds = (config: Config) => Math.ceil(config.delivery.timeoutMs / 1000) * 4 + 30;
 
 /**
- * Processes several HubSpot upserts in one batch call (HubSpot's batch API takes up to 100). If the
- * batch is refused, each contact is sent on its own, so one bad record cannot hold back the others.
+ * Works a batch of deliveries: one UPDATE … RETURNING claims every row that is pending, due and not
+ * locked (so two copies of a message never both call a provider); the providers are called
+ * concurrently, a bounded number per destination, HubSpot contact upserts as one batch call; then one
+ * statement settles every row and one records every attempt. A row's new state is written before its
+ * attempt is logged: once a provider has accepted, nothing that follows can make us send again.
  */
-export async function deliverHubSpotBatch(env: Env, config: Config, db: Database, deliveryIds: string[]): Promise<Map<string, DeliverOutcome>> {
+export async function deliverBatch(env: Env, config: Config, db: Queryable, ids: string[]): Promise<Map<string, DeliverOutcome>> {
   const outcomes = new Map<string, DeliverOutcome>();
-  const rows: Delivery[] = [];
-  for (const id of deliveryIds) {
-    const row = await claim(db, id, lockSeconds(config));
-    if (row) rows.push(row);
-    else outcomes.set(id, await unclaimed(db, id));
-  }
+  if (ids.length === 0) return outcomes;
+  const claimed = await db
+    .update(deliveries)
+    .set({ lockedUntil: sql`now() + make_interval(secs => ${lockSeconds(config)})`, attempts: sql`${deliveries.attempts} + 1`, updatedAt: sql`now()` })
+    .where(and(inArray(deliveries.id, ids), eq(deliveries.status, 'pending'), lte(deliveries.nextAttemptAt, sql`now()`), or(isNull(deliveries.lockedUntil), lt(deliveries.lockedUntil, sql`now()`))))
+    .returning();
+  const claimedIds = new Set(claimed.map((r) => r.id));
+  for (const [id, outcome] of await unclaimed(db, ids.filter((id) => !claimedIds.has(id)))) outcomes.set(id, outcome);
+  if (claimed.length === 0) return outcomes;
+
   const started = Date.now();
-  const batch = rows.length > 1 ? await sendHubSpotBatch(env, config, rows) : undefined;
-  for (const row of rows) {
-    const result = batch?.ok ? { ...batch, reference: undefined } : await attempt(env, config, row);
-    outcomes.set(row.id, await settle(env, config, db, row, result, started));
+  const results = await send(env, config, claimed);
+  const settled = settlements(config, claimed, results, Date.now() - started);
+  await writeSettlements(db, settled);
+  const exhausted = settled.filter((s) => s.outcome.action === 'ack' && s.outcome.reason === 'dead_lettered').map((s) => ({ body: { delivery_id: s.row.id }, contentType: 'json' as const }));
+  if (exhausted.length > 0) await env.DELIVERIES_DLQ.sendBatch(exhausted).catch((err: unknown) => logger.error('delivery.dlq_send_failed', { count: exhausted.length, error: describeError(err) }));
+  await db
+    .insert(deliveryAttempts)
+    .values(settled.map((s) => ({ id: newId(), deliveryId: s.row.id, attempt: s.row.attempts, outcome: s.result.ok ? 'delivered' : s.result.retryable ? 'retryable_error' : 'rejected', statusCode: s.statusCode, error: s.result.ok ? null : s.result.error, durationMs: s.durationMs })))
+    .catch((err: unknown) => logger.error('delivery.attempts_not_logged', { count: settled.length, error: describeError(err) }));
+  for (const s of settled) {
+    const log = { delivery_id: s.row.id, destination: s.row.destination, key: s.row.key, attempt: s.row.attempts, duration_ms: s.durationMs, status_code: s.statusCode };
+    if (s.result.ok) logger.info('delivery.delivered', log);
+    else logger.warn(s.outcome.action === 'retry' ? 'delivery.retry_scheduled' : s.outcome.reason === 'dead_lettered' ? 'delivery.exhausted' : 'delivery.rejected', log);
+    outcomes.set(s.row.id, s.outcome);
   }
   return outcomes;
+}
+
+/** Why rows could not be claimed, as their messages' fate: one read for all of them. */
+async function unclaimed(db: Queryable, ids: string[]): Promise<Map<string, DeliverOutcome>> {
+  const outcomes = new Map<string, DeliverOutcome>();
+  if (ids.length === 0) return outcomes;
+  const rows = await db.select({ id: deliveries.id, status: deliveries.status, nextAttemptAt: deliveries.nextAttemptAt }).from(deliveries).where(inArray(deliveries.id, ids));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  for (const id of ids) {
+    const current = byId.get(id);
+    if (!current) outcomes.set(id, { action: 'ack', reason: 'not_found' });
+    else if (current.status !== 'pending') outcomes.set(id, { action: 'ack', reason: 'not_pending' });
+    else {
+      const wait = Math.ceil((current.nextAttemptAt.getTime() - Date.now()) / 1000);
+      // Early copy of a scheduled retry: come back when it is due. A locked row is someone else's.
+      outcomes.set(id, wait > 0 ? { action: 'retry', delaySeconds: Math.min(wait, MAX_QUEUE_DELAY_SECONDS) } : { action: 'ack', reason: 'busy' });
+    }
+  }
+  return outcomes;
+}
+
+/** Calls the providers: HubSpot contact upserts together (up to 100 per call), the rest one by one, bounded per destination. */
+async function send(env: Env, config: Config, rows: Delivery[]): Promise<Map<string, SendResult>> {
+  const results = new Map<string, SendResult>();
+  const hubspotContacts = rows.filter((r) => r.destination === 'crm' && r.key === 'hubspot' && crmSyncOf(r).kind === 'contact');
+  const batched = new Set(hubspotContacts.length > 1 ? hubspotContacts.map((r) => r.id) : []);
+  const single = rows.filter((r) => !batched.has(r.id));
+  const groups = new Map<string, Delivery[]>();
+  for (const r of single) groups.set(`${r.destination}:${r.key}`, [...(groups.get(`${r.destination}:${r.key}`) ?? []), r]);
+
+  await Promise.all([
+    ...[...groups.values()].map((group) => eachWithLimit(group, CONCURRENCY_PER_DESTINATION, async (row) => results.set(row.id, await attempt(env, config, row)))),
+    (async () => {
+      const chunks: Delivery[][] = [];
+      for (let i = 0; i < batched.size; i += 100) chunks.push(hubspotContacts.slice(i, i + 100));
+      for (const chunk of chunks) {
+        const batch = await sendHubSpotBatch(env, config, chunk).catch((err: unknown): SendResult => ({ ok: false, retryable: true, error: `adapter error: ${describeError(err)}` }));
+        // A refused batch: each contact on its own, so one bad record cannot hold back the others.
+        if (batch.ok) for (const row of chunk) results.set(row.id, { ...batch, reference: undefined });
+        else await eachWithLimit(chunk, CONCURRENCY_PER_DESTINATION, async (row) => results.set(row.id, await attempt(env, config, row)));
+      }
+    })(),
+  ]);
+  return results;
 }
 
 async function attempt(env: Env, config: Config, row: Delivery): Promise<SendResult> {
   try {
     return await sendDelivery(env, config, row);
   } catch (err) {
-    return { ok: false, retryable: true, error: `adapter error: ${err instanceof Error ? err.message : String(err)}`.slice(0, 500) };
+    return { ok: false, retryable: true, error: `adapter error: ${describeError(err)}`.slice(0, 500) };
   }
 }
 
-/** Records what the provider said and decides the message's fate. */
-async function settle(env: Env, config: Config, db: Database, row: Delivery, result: SendResult, started: number): Promise<DeliverOutcome> {
-  const durationMs = Date.now() - started;
-  const log = { delivery_id: row.id, destination: row.destination, key: row.key, attempt: row.attempts, duration_ms: durationMs };
-  const statusCode = result.ok ? result.statusCode : (result.statusCode ?? null);
+async function eachWithLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
 
-  // The row's new state is written first and on its own: once a provider has accepted, nothing that
-  // follows (the attempt log) may fail in a way that makes us send again.
-  let outcome: DeliverOutcome;
-  if (result.ok) {
-    await db.update(deliveries).set({ status: 'delivered', deliveredAt: new Date(), lockedUntil: null, lastStatusCode: result.statusCode, providerReference: result.reference ?? null, lastError: null, updatedAt: new Date() }).where(eq(deliveries.id, row.id));
-    logger.info('delivery.delivered', log);
-    outcome = { action: 'ack', reason: 'delivered' };
-  } else if (!result.retryable) {
-    await db.update(deliveries).set({ status: 'failed', lockedUntil: null, lastStatusCode: statusCode, lastError: result.error, updatedAt: new Date() }).where(eq(deliveries.id, row.id));
-    logger.warn('delivery.rejected', { ...log, status_code: result.statusCode });
-    outcome = { action: 'ack', reason: 'failed' };
-  } else if (row.attempts >= config.DELIVERY_MAX_ATTEMPTS) {
+interface Settlement {
+  row: Delivery;
+  result: SendResult;
+  statusCode: number | null;
+  durationMs: number;
+  status: 'pending' | 'delivered' | 'failed';
+  delaySeconds: number | null;
+  outcome: DeliverOutcome;
+}
+
+/** What each provider's answer means for its row (pure). */
+function settlements(config: Config, rows: Delivery[], results: Map<string, SendResult>, durationMs: number): Settlement[] {
+  return rows.map((row) => {
+    const result = results.get(row.id) ?? { ok: false, retryable: true, error: 'not attempted' };
+    const statusCode = result.ok ? result.statusCode : (result.statusCode ?? null);
+    const base = { row, result, statusCode, durationMs };
+    if (result.ok) return { ...base, status: 'delivered', delaySeconds: null, outcome: { action: 'ack', reason: 'delivered' } };
+    if (!result.retryable) return { ...base, status: 'failed', delaySeconds: null, outcome: { action: 'ack', reason: 'failed' } };
     // Out of attempts: failed now, and announced on the dead-letter queue (whose consumer also catches
     // messages the queue itself gave up on). Replay through the admin API brings it back.
-    await db.update(deliveries).set({ status: 'failed', lockedUntil: null, lastStatusCode: statusCode, lastError: result.error, updatedAt: new Date() }).where(eq(deliveries.id, row.id));
-    await env.DELIVERIES_DLQ.send({ delivery_id: row.id }, { contentType: 'json' }).catch((err) => logger.error('delivery.dlq_send_failed', { delivery_id: row.id, error: describeError(err) }));
-    logger.warn('delivery.exhausted', { ...log, status_code: result.statusCode });
-    outcome = { action: 'ack', reason: 'dead_lettered' };
-  } else {
-    const delaySeconds = nextDelaySeconds(row.attempts, { baseSeconds: config.DELIVERY_BACKOFF_BASE_SECONDS, maxSeconds: config.DELIVERY_BACKOFF_MAX_SECONDS, retryAfterSeconds: result.retryAfterSeconds });
-    await db.update(deliveries).set({ lockedUntil: null, lastStatusCode: statusCode, lastError: result.error, nextAttemptAt: sql`now() + make_interval(secs => ${delaySeconds})`, updatedAt: new Date() }).where(eq(deliveries.id, row.id));
-    logger.warn('delivery.retry_scheduled', { ...log, status_code: result.statusCode, delay_seconds: delaySeconds });
-    outcome = { action: 'retry', delaySeconds };
-  }
+    if (row.attempts >= config.delivery.maxAttempts) return { ...base, status: 'failed', delaySeconds: null, outcome: { action: 'ack', reason: 'dead_lettered' } };
+    const delaySeconds = backoffSeconds(row.attempts, { ...config.delivery.backoff, jitter: true, retryAfterSeconds: result.retryAfterSeconds });
+    return { ...base, status: 'pending', delaySeconds, outcome: { action: 'retry', delaySeconds } };
+  });
+}
 
-  await db
-    .insert(deliveryAttempts)
-    .values({ id: newId(), deliveryId: row.id, attempt: row.attempts, outcome: result.ok ? 'delivered' : result.retryable ? 'retryable_error' : 'rejected', statusCode, error: result.ok ? null : result.error, durationMs })
-    .catch((err) => logger.error('delivery.attempt_not_logged', { delivery_id: row.id, error: describeError(err) }));
-  return outcome;
+/** Every row of the batch settled by one UPDATE … FROM (unnest …). */
+async function writeSettlements(db: Queryable, settled: Settlement[]): Promise<void> {
+  const col = <T>(f: (s: Settlement) => T) => sql.param(settled.map(f));
+  await db.execute(sql`
+    UPDATE deliveries AS d SET
+      status = v.status,
+      locked_until = NULL,
+      last_status_code = v.status_code,
+      last_error = v.error,
+      provider_reference = CASE WHEN v.status = 'delivered' THEN v.reference ELSE d.provider_reference END,
+      delivered_at = CASE WHEN v.status = 'delivered' THEN now() ELSE d.delivered_at END,
+      next_attempt_at = CASE WHEN v.delay_seconds IS NULL THEN d.next_attempt_at ELSE now() + make_interval(secs => v.delay_seconds) END,
+      updated_at = now()
+    FROM (
+      SELECT * FROM unnest(
+        ${col((s) => s.row.id)}::uuid[],
+        ${col((s) => s.status)}::text[],
+        ${col((s) => s.statusCode)}::int[],
+        ${col((s) => (s.result.ok ? null : s.result.error))}::text[],
+        ${col((s) => (s.result.ok ? (s.result.reference ?? null) : null))}::text[],
+        ${col((s) => s.delaySeconds)}::int[]
+      ) AS t(id, status, status_code, error, reference, delay_seconds)
+    ) AS v
+    WHERE d.id = v.id`);
 }
 
 /**
- * The dead-letter consumer's verb. A delivery out of attempts is failed, keeping its last error. One the
- * queue gave up on while it still had attempts (the database was down, the consumer kept crashing) goes
- * back to the cron sweep instead of being failed by an outage of ours.
+ * The dead-letter consumer's verb, for a whole batch. A delivery out of attempts is failed, keeping its
+ * last error. One the queue gave up on while it still had attempts (the database was down, the consumer
+ * kept crashing) goes back to the cron sweep instead of being failed by an outage of ours.
  */
-export async function settleDeadLetter(db: Database, config: Config, deliveryId: string): Promise<'failed' | 'requeued' | 'settled'> {
-  const [failed] = await db
+export async function settleDeadLetters(db: Queryable, config: Config, ids: string[]): Promise<{ failed: string[]; requeued: string[] }> {
+  if (ids.length === 0) return { failed: [], requeued: [] };
+  const failed = await db
     .update(deliveries)
     .set({ status: 'failed', lockedUntil: null, updatedAt: new Date(), lastError: sql`coalesce(${deliveries.lastError}, 'dead-lettered')` })
-    .where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, 'pending'), gte(deliveries.attempts, config.DELIVERY_MAX_ATTEMPTS)))
+    .where(and(inArray(deliveries.id, ids), eq(deliveries.status, 'pending'), gte(deliveries.attempts, config.delivery.maxAttempts)))
     .returning({ id: deliveries.id });
-  if (failed) return 'failed';
-  const [requeued] = await db
+  const requeued = await db
     .update(deliveries)
     .set({ enqueuedAt: null, lockedUntil: null, updatedAt: new Date() })
-    .where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, 'pending')))
+    .where(and(inArray(deliveries.id, ids), eq(deliveries.status, 'pending')))
     .returning({ id: deliveries.id });
-  return requeued ? 'requeued' : 'settled';
+  return { failed: failed.map((r) => r.id), requeued: requeued.map((r) => r.id) };
 }

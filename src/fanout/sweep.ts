@@ -1,14 +1,14 @@
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
-import type { Database } from '../db/client';
+import type { Queryable } from '../db/client';
 import { deliveries } from '../db/schema';
 import { logger } from '../logger';
-import { enqueueDeliveries, type DeliveryMessage } from './record-deliveries';
+import { enqueueDeliveries } from './record-deliveries';
 
 /**
  * Cron: re-sends deliveries that are due but have not been on the queue recently — a send lost after
- * the commit, a consumer that died holding the lock. Duplicates are harmless (deliver() claims rows).
+ * the commit, a consumer that died holding the lock. Duplicates are harmless (rows are claimed).
  */
-export async function sweepDeliveries(db: Database, queue: Queue<DeliveryMessage>, graceSeconds = 120): Promise<number> {
+export async function sweepDeliveries(db: Queryable, env: Env, graceSeconds = 120): Promise<number> {
   const stale = sql`now() - make_interval(secs => ${graceSeconds})`;
   const rows = await db
     .select({ id: deliveries.id })
@@ -24,7 +24,7 @@ export async function sweepDeliveries(db: Database, queue: Queue<DeliveryMessage
     .limit(500);
   if (rows.length > 0) {
     logger.warn('deliveries.swept', { count: rows.length });
-    await enqueueDeliveries(db, queue, rows.map((r) => r.id));
+    await enqueueDeliveries(db, env, rows.map((r) => r.id));
   }
   return rows.length;
 }

@@ -1,5 +1,5 @@
 import { unstorableReason } from '../domain/text';
-import { ApiError, type FieldError } from './errors';
+import { type FieldError, ServiceError } from '../services/errors';
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
 /** Deeper than any form or CRM payload; deeper still is refused before anything walks it. */
@@ -7,7 +7,7 @@ export const MAX_JSON_DEPTH = 32;
 /** Enough field errors to fix a form; a body with thousands of bad strings does not get thousands back. */
 const MAX_FIELD_ERRORS = 20;
 
-const tooLarge = (limit: number) => new ApiError('payload_too_large', { detail: `The body must be at most ${limit} bytes.` });
+const tooLarge = (limit: number) => new ServiceError('payload_too_large', { detail: `The body must be at most ${limit} bytes.` });
 
 /**
  * The body's bytes, counted while they stream in: a chunked upload of any size stops at `limit` + one
@@ -17,7 +17,7 @@ const tooLarge = (limit: number) => new ApiError('payload_too_large', { detail: 
 export async function readBodyLimited(request: Request, limit: number): Promise<Uint8Array> {
   const encoding = request.headers.get('content-encoding')?.trim().toLowerCase();
   if (encoding && encoding !== 'identity') {
-    throw new ApiError('unsupported_media_type', { detail: 'Send the body without a Content-Encoding.' });
+    throw new ServiceError('unsupported_media_type', { detail: 'Send the body without a Content-Encoding.' });
   }
   if (Number(request.headers.get('content-length') ?? NaN) > limit) throw tooLarge(limit);
   if (!request.body) return new Uint8Array(0);
@@ -51,27 +51,27 @@ const fatalUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
  */
 export function checkJsonBody(bytes: Uint8Array, contentType: string | undefined): string {
   if (bytes.byteLength === 0) return '';
-  if (!JSON_TYPE.test(contentType ?? '')) throw new ApiError('unsupported_media_type', { detail: 'Send the body as application/json.' });
+  if (!JSON_TYPE.test(contentType ?? '')) throw new ServiceError('unsupported_media_type', { detail: 'Send the body as application/json.' });
   let text: string;
   try {
     text = fatalUtf8.decode(bytes);
   } catch {
-    throw new ApiError('invalid_encoding', { detail: 'The body is not valid UTF-8.' });
+    throw new ServiceError('invalid_encoding', { detail: 'The body is not valid UTF-8.' });
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new ApiError('malformed_json', { detail: 'The body is not valid JSON.' });
+    throw new ServiceError('malformed_json', { detail: 'The body is not valid JSON.' });
   }
   const bad = inspectJson(parsed);
   if (bad === 'too_deep') {
-    throw new ApiError('validation_failed', {
+    throw new ServiceError('validation_failed', {
       detail: `The body is nested more than ${MAX_JSON_DEPTH} levels deep.`,
       fieldErrors: [{ field: '', code: 'too_deep', message: `is nested more than ${MAX_JSON_DEPTH} levels deep` }],
     });
   }
-  if (bad.length > 0) throw new ApiError('validation_failed', { detail: bad.map((f) => `${f.field}: ${f.message}`).join('; '), fieldErrors: bad });
+  if (bad.length > 0) throw new ServiceError('validation_failed', { detail: bad.map((f) => `${f.field}: ${f.message}`).join('; '), fieldErrors: bad });
   return text;
 }
 

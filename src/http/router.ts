@@ -1,6 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { ZodError } from 'zod';
-import { ApiError, type FieldError } from './errors';
+import { type FieldError, ServiceError } from '../services/errors';
 import type { AppEnv } from './types';
 
 /** zod issues → the envelope's field errors, in words a form can show next to the field. */
@@ -25,7 +25,7 @@ export function createRouter() {
     defaultHook: (result) => {
       if (!result.success) {
         const fieldErrors = toFieldErrors(result.error as unknown as ZodError);
-        throw new ApiError('validation_failed', {
+        throw new ServiceError('validation_failed', {
           detail: fieldErrors.map((f) => (f.field ? `${f.field}: ${f.message}` : f.message)).join('; '),
           fieldErrors,
         });

@@ -2,11 +2,17 @@ import type { Context } from 'hono';
 import type { ServiceContext } from '../services/context';
 import type { AppEnv } from './types';
 
-export function serviceContext(c: Context<AppEnv>): ServiceContext {
+/** The verbs' context for this request. */
+export function serviceContext(c: Context<AppEnv>, as: { actor?: string } = {}): ServiceContext {
+  const database = c.var.database;
   return {
     env: c.env,
     config: c.var.config,
     requestId: c.var.requestId,
+    actor: as.actor ?? c.var.actor ?? 'public',
+    get db() {
+      return database.db;
+    },
     waitUntil: (p) => c.executionCtx.waitUntil(p),
   };
 }

@@ -1,82 +1,60 @@
 import { loadConfig } from '../config';
 import { openDatabase } from '../db/client';
-import { and, eq, inArray } from 'drizzle-orm';
-import { deliveries } from '../db/schema';
-import { deliver, deliverHubSpotBatch, settleDeadLetter, type DeliverOutcome } from '../fanout/deliver';
-import type { DeliveryMessage } from '../fanout/record-deliveries';
+import { backoffSeconds } from '../domain/backoff';
+import { deliverBatch, settleDeadLetters, type DeliverOutcome } from '../fanout/deliver';
 import { describeError, logger } from '../logger';
+import { DeliveryMessageSchema } from '../messages/deliveries';
 
-function deliveryIdOf(msg: Message<unknown>): string | undefined {
-  const id = (msg.body as DeliveryMessage | undefined)?.delivery_id;
-  return typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id) ? id : undefined;
+/** The messages of a batch that name a delivery; others are acknowledged (nothing could ever work them). */
+function readable(batch: MessageBatch<unknown>): Array<{ msg: Message<unknown>; id: string }> {
+  return batch.messages.flatMap((msg) => {
+    const parsed = DeliveryMessageSchema.safeParse(msg.body);
+    if (parsed.success) return [{ msg, id: parsed.data.delivery_id }];
+    logger.error('deliveries.unreadable_message', { message_id: msg.id });
+    msg.ack();
+    return [];
+  });
 }
 
-/** "deliveries" queue: each message is one delivery; the retry schedule is the consumer's (deliver.ts). */
-export async function consumeDeliveries(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): Promise<void> {
+/** "deliveries" queue: the whole batch is worked at once (deliver.ts); the retry schedule is the consumer's. */
+export async function consumeDeliveries(batch: MessageBatch<unknown>, env: Env, execution: ExecutionContext): Promise<void> {
   const config = loadConfig(env);
-  const { db, close } = openDatabase(config);
-  const settle = (msg: Message<unknown>, outcome: DeliverOutcome) => (outcome.action === 'retry' ? msg.retry({ delaySeconds: outcome.delaySeconds }) : msg.ack());
-  const failed = (msg: Message<unknown>, id: string, err: unknown) => {
-    // Database trouble: the row is untouched or still locked; the queue brings the message back.
-    logger.error('deliveries.process_failed', { delivery_id: id, error: describeError(err) });
-    msg.retry({ delaySeconds: Math.min(300, 15 * 2 ** Math.min(msg.attempts, 5)) });
-  };
+  const work = readable(batch);
+  if (work.length === 0) return;
+  const { db, close } = openDatabase(config.core);
   try {
-    const work: Array<{ msg: Message<unknown>; id: string }> = [];
-    for (const msg of batch.messages) {
-      const id = deliveryIdOf(msg);
-      if (id) work.push({ msg, id });
-      else {
-        logger.error('deliveries.unreadable_message', { message_id: msg.id });
-        msg.ack();
-      }
+    const outcomes = await deliverBatch(env, config, db, [...new Set(work.map((w) => w.id))]);
+    const seen = new Set<string>();
+    for (const { msg, id } of work) {
+      // A second copy of a message in the same batch: the first one's call is the only one.
+      const outcome: DeliverOutcome = seen.has(id) ? { action: 'ack', reason: 'busy' } : (outcomes.get(id) ?? { action: 'ack', reason: 'busy' });
+      seen.add(id);
+      if (outcome.action === 'retry') msg.retry({ delaySeconds: outcome.delaySeconds });
+      else msg.ack();
     }
-    // HubSpot upserts in this batch go out as one batch call; everything else one by one, concurrently.
-    const hubspot = new Set(
-      work.length > 1
-        ? (await db.select({ id: deliveries.id }).from(deliveries).where(and(inArray(deliveries.id, work.map((w) => w.id)), eq(deliveries.destination, 'crm'), eq(deliveries.key, 'hubspot')))).map((r) => r.id)
-        : [],
-    );
-    const grouped = work.filter((w) => hubspot.has(w.id));
-    const single = work.filter((w) => !hubspot.has(w.id));
-    await Promise.all([
-      ...single.map(async ({ msg, id }) => {
-        try {
-          settle(msg, await deliver(env, config, db, id));
-        } catch (err) {
-          failed(msg, id, err);
-        }
-      }),
-      (async () => {
-        if (grouped.length === 0) return;
-        try {
-          const outcomes = await deliverHubSpotBatch(env, config, db, [...new Set(grouped.map((w) => w.id))]);
-          for (const { msg, id } of grouped) settle(msg, outcomes.get(id) ?? { action: 'ack', reason: 'busy' });
-        } catch (err) {
-          for (const { msg, id } of grouped) failed(msg, id, err);
-        }
-      })(),
-    ]);
+  } catch (err) {
+    // Database trouble: the rows are untouched or still locked; the queue brings the messages back.
+    logger.error('deliveries.batch_failed', { size: work.length, error: describeError(err) });
+    for (const { msg } of work) msg.retry({ delaySeconds: backoffSeconds(msg.attempts + 1, { baseSeconds: 15, maxSeconds: 300 }) });
   } finally {
-    ctx.waitUntil(close());
+    execution.waitUntil(close());
   }
 }
 
 /** "deliveries" dead-letter queue: settle each row (failed for an operator to replay, or back to the sweep). */
-export async function consumeDeadDeliveries(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): Promise<void> {
+export async function consumeDeadDeliveries(batch: MessageBatch<unknown>, env: Env, execution: ExecutionContext): Promise<void> {
   const config = loadConfig(env);
-  const { db, close } = openDatabase(config);
+  const work = readable(batch);
+  if (work.length === 0) return;
+  const { db, close } = openDatabase(config.core);
   try {
-    for (const msg of batch.messages) {
-      const id = deliveryIdOf(msg);
-      const outcome = id ? await settleDeadLetter(db, config, id) : 'settled';
-      logger.error('delivery.dead_lettered', { delivery_id: id, outcome });
-      msg.ack();
-    }
+    const { failed, requeued } = await settleDeadLetters(db, config, [...new Set(work.map((w) => w.id))]);
+    logger.error('delivery.dead_lettered', { count: work.length, failed: failed.length, requeued: requeued.length });
+    for (const { msg } of work) msg.ack();
   } catch (err) {
     logger.error('deliveries.dlq_failed', { error: describeError(err) });
-    batch.retryAll({ delaySeconds: 30 });
+    for (const { msg } of work) msg.retry({ delaySeconds: 30 });
   } finally {
-    ctx.waitUntil(close());
+    execution.waitUntil(close());
   }
 }

@@ -1,98 +1,110 @@
 import { loadConfig } from '../config';
-import { openDatabase, type Transaction } from '../db/client';
+import { isTransientDatabaseError, openDatabase } from '../db/client';
+import { backoffSeconds } from '../domain/backoff';
+import { enqueueDeliveries } from '../fanout/record-deliveries';
 import { describeError, logger } from '../logger';
-import { applyLeadSubmitted } from '../services/apply-lead-submitted';
-import { DEMO_APPLIERS } from '../services/apply-demo-events';
-import { applyWebhookReceived } from '../services/apply-webhook';
-import { applyRoiCalculated } from '../services/apply-roi-calculated';
-import { applyContentDownloaded } from '../services/apply-content-downloaded';
-import { AlreadyApplied } from '../services/record-lead-event';
-import { enqueueDeliveries, recordDeliveries } from '../fanout/record-deliveries';
-import { eventsSettled } from '../services/event-queue';
-import type { DeliveryRequest } from '../fanout/types';
-import type { ApplyContext } from './apply-context';
-import { EventEnvelopeSchema, type EventMessage, type EventType } from './event-messages';
-import { lookup } from '../domain/lookup';
+import { EventEnvelopeSchema, EventMessageSchema, type EventMessage } from '../messages/events';
+import { eventsSettled } from '../messages/publish';
+import { recordFailedEvents, type FailedEvent } from '../services/events/failed-events';
+import { writeEvents } from '../services/events/write-events';
+import { consumerContext } from './consumer-context';
+
+/** A message whose write failed comes back after 5 s, 10 s, 20 s … at most 5 minutes. */
+const WRITE_RETRY = { baseSeconds: 5, maxSeconds: 300 };
 
 /**
- * How each event type is written to Postgres. Each runs inside the batch transaction, in its own
- * savepoint, and returns what must be delivered because of it (emails, CRM upserts, webhooks…).
+ * The "events" queue consumer. Every message is parsed with its contract first; one that does not
+ * parse can never be applied, so it is recorded as failed (with its body and the reason, for an
+ * operator to fix and replay) and acknowledged. The rest are written in one transaction by the
+ * set-based writer, then acknowledged, then their deliveries are queued. If the batch cannot be
+ * written because of one message (its data, or a bug it triggers), each message is written alone: only
+ * that one is recorded as failed. If the database is unreachable, every message is retried with backoff (and, once the queue
+ * gives up, parked on the dead-letter queue, which puts it back later): nothing accepted is lost.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Applier = (tx: Transaction, event: any, ctx: ApplyContext) => Promise<DeliveryRequest[] | void>;
-const APPLIERS: Record<EventType, Applier> = {
-  'lead.submitted': applyLeadSubmitted,
-  ...DEMO_APPLIERS,
-  'webhook.received': applyWebhookReceived,
-  'roi.calculated': applyRoiCalculated,
-  'content.downloaded': applyContentDownloaded,
-};
-
-/** Exponential backoff for a message whose write failed: 5 s, 10 s, 20 s … capped at 5 minutes. */
-export function retryDelaySeconds(attempts: number): number {
-  return Math.min(300, 5 * 2 ** Math.max(0, attempts - 1));
-}
-
-/**
- * The "events" queue consumer: one transaction per batch, one savepoint per message. A message that
- * fails rolls back only its savepoint and is retried alone; the rest commit. Messages are acknowledged
- * only after the commit, so a crash before it means redelivery — harmless, because every write is
- * idempotent on the event id.
- */
-export async function consumeEvents(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): Promise<void> {
+export async function consumeEvents(batch: MessageBatch<unknown>, env: Env, execution: ExecutionContext): Promise<void> {
   const config = loadConfig(env);
-  const work: { msg: Message<unknown>; event: EventMessage; apply: Applier }[] = [];
-  const unreadable: string[] = [];
+  const work: Array<{ msg: Message<unknown>; event: EventMessage }> = [];
+  const unreadable: Array<{ msg: Message<unknown>; failed?: FailedEvent }> = [];
   for (const msg of batch.messages) {
-    const parsed = EventEnvelopeSchema.safeParse(msg.body);
-    const apply = parsed.success ? lookup(APPLIERS, parsed.data.type) : undefined;
-    if (!parsed.success || !apply) {
-      // Nothing can ever apply it: retrying would only delay the rest. Logged for an operator.
-      logger.error('events.unreadable_message', { message_id: msg.id, type: parsed.success ? parsed.data.type : undefined });
-      msg.ack();
-      if (parsed.success) unreadable.push(parsed.data.id);
+    const parsed = EventMessageSchema.safeParse(msg.body);
+    if (parsed.success) {
+      work.push({ msg, event: parsed.data });
       continue;
     }
-    work.push({ msg, event: parsed.data as unknown as EventMessage, apply });
+    const envelope = EventEnvelopeSchema.safeParse(msg.body);
+    const reason = `not a valid event: ${parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(message)'} ${i.message}`).join('; ')}`.slice(0, 1000);
+    logger.error('events.unreadable_message', { message_id: msg.id, event_id: envelope.data?.id, type: envelope.data?.type, reason });
+    unreadable.push({ msg, failed: envelope.success ? { id: envelope.data.id, type: envelope.data.type, reason, body: msg.body } : undefined });
   }
-  await eventsSettled({ env, config }, unreadable);
-  if (work.length === 0) return;
 
-  const { db, close } = openDatabase(config);
-  const applyCtx: ApplyContext = { env, config };
+  const { db, close } = openDatabase(config.core);
   try {
-    const { failed, deliveryIds } = await db.transaction(async (tx) => {
-      const failures = new Set<Message<unknown>>();
-      const ids: string[] = [];
-      for (const { msg, event, apply } of work) {
-        try {
-          const created = await tx.transaction(async (savepoint) => {
-            const requests = (await apply(savepoint, event, applyCtx)) ?? [];
-            return recordDeliveries(savepoint, event.id, requests);
-          });
-          ids.push(...created);
-        } catch (err) {
-          if (err instanceof AlreadyApplied) continue; // redelivery: already in Postgres, just ack
-          failures.add(msg);
-          logger.error('events.apply_failed', { event_id: event.id, type: event.type, attempts: msg.attempts, error: describeError(err) });
-        }
-      }
-      return { failed: failures, deliveryIds: ids };
+    const deliveryIds = await db.transaction(async (tx) => {
+      await recordFailedEvents(tx, unreadable.flatMap((u) => (u.failed ? [u.failed] : [])));
+      return (await writeEvents({ ctx: consumerContext(env, config, execution, tx), input: work.map((w) => w.event) })).deliveryIds;
     });
-    for (const { msg } of work) {
-      if (failed.has(msg)) msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
-      else msg.ack();
-    }
-    await eventsSettled({ env, config }, work.filter((w) => !failed.has(w.msg)).map((w) => w.event.id));
-    logger.info('events.batch_written', { size: work.length, failed: failed.size, deliveries: deliveryIds.length });
+    for (const m of batch.messages) m.ack();
+    logger.info('events.batch_written', { size: batch.messages.length, unreadable: unreadable.length, deliveries: deliveryIds.length });
+    await eventsSettled({ env, core: config.core }, [...work.map((w) => w.event.id), ...unreadable.flatMap((u) => (u.failed ? [u.failed.id] : []))]);
     // After the commit: a lost send here is recovered by the cron sweep, never by losing the delivery.
-    await enqueueDeliveries(db, env.DELIVERIES_QUEUE, deliveryIds);
+    await enqueueDeliveries(db, env, deliveryIds);
   } catch (err) {
-    // The transaction itself failed (database unreachable, commit refused): nothing was written.
-    logger.error('events.batch_failed', { size: work.length, error: describeError(err) });
-    for (const { msg } of work) msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
+    if (isTransientDatabaseError(err)) {
+      // The database is unreachable or the commit was refused: nothing was written; all come back.
+      logger.error('events.batch_failed', { size: batch.messages.length, error: describeError(err) });
+      for (const m of batch.messages) m.retry({ delaySeconds: backoffSeconds(m.attempts, WRITE_RETRY) });
+      return;
+    }
+    // Some message's data (or a bug it triggers) broke the batch: find it, and write the others.
+    logger.warn('events.batch_isolating', { size: batch.messages.length, error: describeError(err) });
+    await writeOneByOne(env, config, execution, db, work, unreadable);
   } finally {
-    ctx.waitUntil(close());
+    execution.waitUntil(close());
   }
 }
 
+/** The fallback when some message's data broke the batch: each message on its own, so it costs only itself. */
+async function writeOneByOne(
+  env: Env,
+  config: ReturnType<typeof loadConfig>,
+  execution: ExecutionContext,
+  db: ReturnType<typeof openDatabase>['db'],
+  work: Array<{ msg: Message<unknown>; event: EventMessage }>,
+  unreadable: Array<{ msg: Message<unknown>; failed?: FailedEvent }>,
+): Promise<void> {
+  const settled: string[] = [];
+  for (const u of unreadable) {
+    try {
+      if (u.failed) await recordFailedEvents(db, [u.failed]);
+      u.msg.ack();
+    } catch (err) {
+      logger.error('events.failed_not_recorded', { message_id: u.msg.id, error: describeError(err) });
+      u.msg.retry({ delaySeconds: backoffSeconds(u.msg.attempts, WRITE_RETRY) });
+    }
+  }
+  for (const { msg, event } of work) {
+    try {
+      const { deliveryIds } = await db.transaction((tx) => writeEvents({ ctx: consumerContext(env, config, execution, tx), input: [event] }));
+      msg.ack();
+      settled.push(event.id);
+      await enqueueDeliveries(db, env, deliveryIds);
+    } catch (err) {
+      if (!isTransientDatabaseError(err)) {
+        // This event cannot be written as it is (its data, or a bug): recorded as failed with the reason, for replay.
+        try {
+          await recordFailedEvents(db, [{ id: event.id, type: event.type, reason: `could not be written: ${describeError(err)}`, body: event }]);
+          logger.error('events.write_failed', { event_id: event.id, type: event.type, error: describeError(err) });
+          msg.ack();
+          settled.push(event.id);
+          continue;
+        } catch (recordErr) {
+          logger.error('events.failed_not_recorded', { event_id: event.id, error: describeError(recordErr) });
+        }
+      } else {
+        logger.error('events.write_retry', { event_id: event.id, type: event.type, attempts: msg.attempts, error: describeError(err) });
+      }
+      msg.retry({ delaySeconds: backoffSeconds(msg.attempts, WRITE_RETRY) });
+    }
+  }
+  await eventsSettled({ env, core: config.core }, settled);
+}

@@ -1,5 +1,5 @@
 import { refundLimit, takeLimit, type LimitDecision } from '../durable-objects/rate-limiter';
-import { ApiError } from '../http/errors';
+import { ServiceError } from '../services/errors';
 import { captchaVerifier } from '../integrations/captcha';
 import { clientNetwork } from '../domain/network';
 import { emailDomain, logger } from '../logger';
@@ -20,18 +20,19 @@ export interface AdmissionInput {
  * asked concurrently. A failed captcha still costs its network an attempt, but not the email it named.
  */
 export async function admitSubmission({ ctx, input }: { ctx: ServiceContext; input: AdmissionInput }): Promise<void> {
-  const { config, env } = ctx;
+  const { env } = ctx;
+  const { limits } = ctx.config;
   const [captcha, byEmail, byIp] = await Promise.all([
-    captchaVerifier(config).verify({
+    captchaVerifier(ctx.config.turnstile).verify({
       token: input.turnstileToken,
       remoteIp: input.clientIp,
       idempotencyKey: input.eventId,
       expectedAction: input.action,
     }),
     input.emailNormalized
-      ? takeLimit(env.RATE_LIMITER, `email:${input.emailNormalized}`, config.LEAD_LIMIT_PER_EMAIL, config.LEAD_LIMIT_EMAIL_WINDOW_SECONDS)
+      ? takeLimit(env.RATE_LIMITER, `email:${input.emailNormalized}`, limits.perEmail.limit, limits.perEmail.windowSeconds)
       : Promise.resolve<LimitDecision | undefined>(undefined),
-    takeLimit(env.RATE_LIMITER, `ip:${clientNetwork(input.clientIp)}`, config.LEAD_LIMIT_PER_IP, config.LEAD_LIMIT_IP_WINDOW_SECONDS),
+    takeLimit(env.RATE_LIMITER, `ip:${clientNetwork(input.clientIp)}`, limits.perNetwork.limit, limits.perNetwork.windowSeconds),
   ]);
 
   const refused = [byEmail, byIp].filter((d): d is LimitDecision => !!d && !d.allowed);
@@ -39,9 +40,9 @@ export async function admitSubmission({ ctx, input }: { ctx: ServiceContext; inp
     const retryAfter = Math.max(...refused.map((d) => d.retryAfterSeconds));
     const which = byEmail && !byEmail.allowed ? 'this email address' : 'your network';
     logger.warn('admission.rate_limited', { request_id: ctx.requestId, by: which === 'your network' ? 'ip' : 'email', email_domain: input.emailNormalized && emailDomain(input.emailNormalized) });
-    throw new ApiError('rate_limited', {
+    throw new ServiceError('rate_limited', {
       detail: `Too many submissions from ${which}. Please try again in ${formatWait(retryAfter)}.`,
-      headers: { 'retry-after': String(retryAfter) },
+      retryAfterSeconds: retryAfter,
     });
   }
 
@@ -53,9 +54,9 @@ export async function admitSubmission({ ctx, input }: { ctx: ServiceContext; inp
     }
     logger.warn('admission.captcha_refused', { request_id: ctx.requestId, reason: captcha.reason, error_codes: captcha.errorCodes });
     if (captcha.reason === 'unavailable') {
-      throw new ApiError('captcha_unavailable', { headers: { 'retry-after': '5' } });
+      throw new ServiceError('captcha_unavailable', { retryAfterSeconds: 5 });
     }
-    throw new ApiError('captcha_failed', {
+    throw new ServiceError('captcha_failed', {
       detail:
         captcha.reason === 'spent_or_expired'
           ? 'The captcha token has expired or was already used. Please complete the captcha again.'

@@ -1,7 +1,6 @@
-import { openDatabase } from '../db/client';
 import { industryBenchmarks, type IndustryBenchmarkRow } from '../db/schema';
 import type { Industry, IndustryBenchmark } from '../domain/roi';
-import { ApiError } from '../http/errors';
+import { ServiceError } from '../services/errors';
 import { describeError, logger } from '../logger';
 import type { ServiceContext } from './context';
 
@@ -31,29 +30,26 @@ export function invalidateBenchmarks(): void {
   generation++;
 }
 
-export async function benchmarkFor(ctx: Pick<ServiceContext, 'config' | 'requestId' | 'waitUntil'>, industry: Industry, now = Date.now()): Promise<IndustryBenchmark> {
-  const ttlMs = ctx.config.BENCHMARK_CACHE_TTL_SECONDS * 1000;
+export async function benchmarkFor(ctx: ServiceContext, industry: Industry, now = Date.now()): Promise<IndustryBenchmark> {
+  const ttlMs = ctx.config.roi.benchmarkCacheTtlSeconds * 1000;
   if (!snapshot || now - snapshot.loadedAt >= ttlMs) {
-    const { db, close } = openDatabase(ctx.config);
     const startedIn = generation;
     try {
-      const rows = await db.select().from(industryBenchmarks);
+      const rows = await ctx.db.select().from(industryBenchmarks);
       const loaded = { loadedAt: now, byIndustry: new Map(rows.map((r) => [r.industry, toBenchmark(r)])) };
       if (generation === startedIn) snapshot = loaded;
       const found = loaded.byIndustry.get(industry);
       if (found) return found;
     } catch (err) {
       logger.error('benchmarks.load_failed', { request_id: ctx.requestId, error: describeError(err) });
-      throw new ApiError('service_unavailable', { headers: { 'retry-after': '5' } });
-    } finally {
-      ctx.waitUntil(close());
+      throw new ServiceError('service_unavailable', { retryAfterSeconds: 5 });
     }
   }
   const found = snapshot?.byIndustry.get(industry);
   if (!found) {
     // Every industry is seeded by migration; a missing row is an operator's mistake, not the caller's.
     logger.error('benchmarks.missing_industry', { request_id: ctx.requestId, industry });
-    throw new ApiError('service_unavailable');
+    throw new ServiceError('service_unavailable');
   }
   return found;
 }

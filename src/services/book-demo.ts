@@ -1,18 +1,28 @@
-import { publicOrigin } from '../config';
 import { inVisitorZone, nearestSlots, unionSlots, type Interval } from '../domain/availability';
+import { isSpam, toContactCapture, type ContactInput } from '../domain/contact';
 import type { DemoBooking } from '../domain/demo-booking';
 import { hostsByLeastLoad, type DemoHost } from '../domain/demo-hosts';
 import { newId } from '../domain/ids';
 import { demoGuard } from '../durable-objects/demo-guard';
 import { schedulerFor, searchWindow } from '../durable-objects/scheduler';
-import { ApiError } from '../http/errors';
-import type { DemoRequest } from '../http/schemas/demo';
+import { ServiceError, invalidField } from './errors';
 import { calendarFor } from '../integrations/calendar';
 import { describeError, emailDomain, logger } from '../logger';
 import { admitSubmission } from './admit-submission';
-import { isSpam, toContactCapture } from './capture-lead';
 import type { ServiceContext } from './context';
 import { bookingLinks, demoSetup } from './demo-setup';
+
+/** A demo request as the site sends it. */
+export interface DemoRequest extends ContactInput {
+  name: string;
+  company: string;
+  /** Start of the chosen slot, as listed by the availability. */
+  start: string;
+  time_zone: string;
+  notes?: string;
+  website?: string;
+  turnstile_token: string;
+}
 
 export interface BookingAnswer {
   booking_id: string;
@@ -47,12 +57,12 @@ export const BOOKING_HORIZON_DAYS = 90;
 /** 422 for a start that cannot be a slot at all: in the past, or beyond the booking horizon. */
 export function checkStart(start: number, now: number): void {
   const problem = start <= now ? 'must be in the future' : start > now + BOOKING_HORIZON_DAYS * 86_400_000 ? `must be at most ${BOOKING_HORIZON_DAYS} days ahead` : null;
-  if (problem) throw new ApiError('validation_failed', { detail: `start: ${problem}`, fieldErrors: [{ field: 'start', code: 'out_of_range', message: problem }] });
+  if (problem) throw invalidField('start', 'out_of_range', problem);
 }
 
 /** 409 for a slot someone else holds, with the closest free ones on the visitor's clock. */
-export function slotTaken(nearest: Interval[], timeZone: string): ApiError {
-  return new ApiError('conflict', {
+export function slotTaken(nearest: Interval[], timeZone: string): ServiceError {
+  return new ServiceError('conflict', {
     detail: 'That time is no longer available. Please pick one of the nearest free slots.',
     extra: { reason: 'slot_taken', nearest_slots: nearest.map((s) => inVisitorZone(s, timeZone)) },
   });
@@ -66,8 +76,8 @@ export function slotTaken(nearest: Interval[], timeZone: string): ApiError {
  */
 export async function bookDemo({ ctx, input }: { ctx: ServiceContext; input: { request: DemoRequest; clientIp: string; eventId?: string } }): Promise<BookingAnswer> {
   const { request, clientIp } = input;
-  const origin = publicOrigin(ctx.config);
-  const { hosts, secret } = demoSetup(ctx.config);
+  const origin = ctx.config.core.publicOrigin;
+  const { hosts, secret } = demoSetup(ctx.config.demo);
   const id = input.eventId ?? newId();
   const now = Date.now();
   const start = Date.parse(request.start);
@@ -82,15 +92,15 @@ export async function bookDemo({ ctx, input }: { ctx: ServiceContext; input: { r
   await admitSubmission({ ctx, input: { emailNormalized: undefined, clientIp, turnstileToken: request.turnstile_token, action: 'demo_request', eventId: id } });
 
   const guard = demoGuard(ctx.env.DEMO_GUARD, contact.email_normalized);
-  const decision = await guard.admit({ bookingId: id, now, attemptsPerHour: ctx.config.DEMO_ATTEMPTS_PER_HOUR, maxActive: ctx.config.DEMO_MAX_ACTIVE_PER_EMAIL });
+  const decision = await guard.admit({ bookingId: id, now, attemptsPerHour: ctx.config.demo.attemptsPerHour, maxActive: ctx.config.demo.maxActivePerEmail });
   if (!decision.ok && decision.reason === 'attempts') {
-    throw new ApiError('rate_limited', {
+    throw new ServiceError('rate_limited', {
       detail: `Too many booking attempts for this email address. Please try again in ${Math.ceil(decision.retryAfterSeconds / 60)} minutes.`,
-      headers: { 'retry-after': String(decision.retryAfterSeconds) },
+      retryAfterSeconds: decision.retryAfterSeconds,
     });
   }
   if (!decision.ok) {
-    throw new ApiError('conflict', {
+    throw new ServiceError('conflict', {
       detail: 'This email address already has an upcoming demo. Use the reschedule link in its invite to move it.',
       extra: { reason: 'active_demo_exists' },
     });
@@ -138,7 +148,7 @@ async function takeSlot(
       start: b.start,
       now: b.now,
       busy,
-      reminderMinutes: ctx.config.DEMO_REMINDER_MINUTES_BEFORE,
+      reminderMinutes: ctx.config.demo.reminderMinutesBefore,
       requestId: ctx.requestId,
       booking: { id: b.id, visitor_time_zone: b.request.time_zone, notes: b.request.notes, contact: b.contact, ...links, created_at: b.occurredAt },
     });
@@ -146,6 +156,6 @@ async function takeSlot(
     offered.push(result.nearest);
   }
   // No calendar could be read: we cannot tell free from busy, so we say so rather than guess.
-  if (offered.length === 0) throw new ApiError('service_unavailable', { headers: { 'retry-after': '30' } });
+  if (offered.length === 0) throw new ServiceError('service_unavailable', { retryAfterSeconds: 30 });
   throw slotTaken(nearestSlots(unionSlots(offered), b.start), b.request.time_zone);
 }

@@ -1,13 +1,35 @@
+import { isSpam, toContactCapture, type ContactInput } from '../domain/contact';
 import { newId } from '../domain/ids';
-import { HORIZON_MONTHS, calculateRoi, type IndustryBenchmark, type RoiResult } from '../domain/roi';
+import { HORIZON_MONTHS, calculateRoi, type Industry, type IndustryBenchmark, type RoiResult } from '../domain/roi';
 import { emailDomain, logger } from '../logger';
-import type { RoiCalculatedEvent } from '../queues/tool-events';
-import type { RoiAnswer, RoiRequest } from '../routes/tools/schemas';
+import type { RoiCalculatedEvent } from '../messages/events';
+import { publishEvents } from '../messages/publish';
 import { admitSubmission } from './admit-submission';
 import { benchmarkFor } from './benchmark-cache';
-import { isSpam, toContactCapture } from './capture-lead';
 import type { ServiceContext } from './context';
-import { publishEvents } from './event-queue';
+
+export interface RoiRequest extends Omit<ContactInput, 'email'> {
+  industry: Industry;
+  customer_count: number;
+  avg_revenue: number;
+  churn_rate: number;
+  currency: string;
+  email?: string;
+  website?: string;
+  turnstile_token: string;
+}
+
+export interface RoiAnswer {
+  id: string;
+  industry: Industry;
+  currency: string;
+  potential_savings: number;
+  retention_uplift_percent: number;
+  break_even_point_months: number | null;
+  break_even: string;
+  assumptions: { expected_churn_reduction_percent: number; implementation_cost: number; time_to_value_months: number; horizon_months: number };
+  working: { monthly_revenue: number; monthly_revenue_lost_to_churn: number; monthly_revenue_retained: number; retention_before_percent: number; retention_after_percent: number };
+}
 
 export function roiAnswer(id: string, request: Pick<RoiRequest, 'industry' | 'currency'>, b: IndustryBenchmark, r: RoiResult): RoiAnswer {
   return {
@@ -42,13 +64,7 @@ export function roiAnswer(id: string, request: Pick<RoiRequest, 'industry' | 'cu
  * benchmarks can only be read one verified calculation at a time. For the same reason the honeypot is
  * checked after Turnstile here (a filled honeypot still gets its answer, and nothing is stored).
  */
-export async function calculateRoiForProspect({
-  ctx,
-  input,
-}: {
-  ctx: ServiceContext;
-  input: { request: RoiRequest; clientIp: string; eventId?: string };
-}): Promise<RoiAnswer> {
+export async function calculateRoiForProspect({ ctx, input }: { ctx: ServiceContext; input: { request: RoiRequest; clientIp: string; eventId?: string } }): Promise<RoiAnswer> {
   const { request, clientIp } = input;
   const id = input.eventId ?? newId();
   const occurredAt = new Date().toISOString();
@@ -77,7 +93,7 @@ export async function calculateRoiForProspect({
     result,
     ...(contact ? { contact } : {}),
   };
-  await publishEvents(ctx, [event]);
+  await publishEvents({ env: ctx.env, core: ctx.config.core }, [event]);
   logger.info('roi.calculated', { request_id: ctx.requestId, event_id: id, industry: request.industry, with_email: !!contact, email_domain: contact && emailDomain(contact.email_normalized) });
   return answer;
 }

@@ -14,9 +14,9 @@ import { bookingNotFound, tooLate, verifiedLink } from './demo-link';
  */
 export async function cancelDemo({ ctx, input }: { ctx: ServiceContext; input: { bookingId: string; token: string } }): Promise<BookingAnswer> {
   const claims = await verifiedLink(ctx, input.bookingId, input.token, 'cancel');
-  const minNotice = ctx.config.DEMO_CANCEL_MIN_NOTICE_MINUTES;
-  const configured = ctx.config.DEMO_HOSTS.find((h) => h.id === claims.host_id);
-  const host: HostRef = configured ? hostRef(configured) : { id: claims.host_id, name: claims.host_id, email: ctx.config.SALES_INBOX, time_zone: 'UTC' };
+  const minNotice = ctx.config.demo.cancelMinNoticeMinutes;
+  const configured = ctx.config.demo.hosts.find((h) => h.id === claims.host_id);
+  const host: HostRef = configured ? hostRef(configured) : { id: claims.host_id, name: claims.host_id, email: ctx.config.email.salesInbox, time_zone: 'UTC' };
   const result = await schedulerFor(ctx.env.SCHEDULER, claims.host_id).cancel({ bookingId: input.bookingId, now: Date.now(), minNoticeMinutes: minNotice, requestId: ctx.requestId, host });
   if (result.state === 'not_found') throw bookingNotFound();
   if (result.state === 'too_late') throw tooLate(minNotice, 'cancel');

@@ -1,19 +1,17 @@
-import { publicOrigin } from '../config';
+import { isSpam, toContactCapture, type ContactInput } from '../domain/contact';
 import { newId } from '../domain/ids';
 import { downloadQuery, signDownload } from '../domain/signed-link';
-import { ApiError } from '../http/errors';
-import type { LeadSubmission } from '../http/schemas/lead-submission';
 import { emailDomain, logger } from '../logger';
-import type { ContentDownloadedEvent } from '../queues/tool-events';
+import type { ContentDownloadedEvent } from '../messages/events';
+import { publishEvents } from '../messages/publish';
 import { admitSubmission } from './admit-submission';
-import { isSpam, toContactCapture } from './capture-lead';
 import type { ServiceContext } from './context';
-import { publishEvents } from './event-queue';
+import { ServiceError } from './errors';
 
-export type DownloadRequest = Pick<
-  LeadSubmission,
-  'email' | 'name' | 'company' | 'company_domain' | 'phone' | 'consent' | 'utm' | 'referrer' | 'landing_page' | 'website' | 'turnstile_token'
->;
+export interface DownloadRequest extends ContactInput {
+  website?: string;
+  turnstile_token: string;
+}
 
 export interface DownloadGranted {
   id: string;
@@ -21,7 +19,7 @@ export interface DownloadGranted {
   expires_at: string;
 }
 
-/** The path of an asset's signed file link; `origin` is the API's public origin. */
+/** The path of an asset's signed file link on the API's public origin. */
 export function fileUrl(origin: string, slug: string): string {
   return `${origin}/api/v1/content/${encodeURIComponent(slug)}/file`;
 }
@@ -31,21 +29,16 @@ export function fileUrl(origin: string, slug: string): string {
  * and per-network limits), then the download is queued durably and a signed link valid for
  * DOWNLOAD_LINK_TTL_SECONDS is handed back (and mailed by the consumer).
  */
-export async function captureDownload({
-  ctx,
-  input,
-}: {
-  ctx: ServiceContext;
-  input: { slug: string; request: DownloadRequest; clientIp: string; eventId?: string };
-}): Promise<DownloadGranted> {
+export async function captureDownload({ ctx, input }: { ctx: ServiceContext; input: { slug: string; request: DownloadRequest; clientIp: string; eventId?: string } }): Promise<DownloadGranted> {
   const { slug, request, clientIp } = input;
-  const origin = publicOrigin(ctx.config);
-  const asset = ctx.config.CONTENT_ASSETS.get(slug);
-  if (!asset) throw new ApiError('not_found', { detail: 'No downloadable content with this slug.' });
+  const content = ctx.config.content;
+  const origin = ctx.config.core.publicOrigin;
+  const asset = content.assets.get(slug);
+  if (!asset) throw new ServiceError('not_found', { detail: 'No downloadable content with this slug.' });
 
   const id = input.eventId ?? newId();
   const now = Date.now();
-  const expiresAtSeconds = Math.floor(now / 1000) + ctx.config.DOWNLOAD_LINK_TTL_SECONDS;
+  const expiresAtSeconds = Math.floor(now / 1000) + content.linkTtlSeconds;
   const expires_at = new Date(expiresAtSeconds * 1000).toISOString();
   if (isSpam(request)) {
     // Same shape as a real answer, but signed under a throwaway key: the link will be refused.
@@ -62,7 +55,7 @@ export async function captureDownload({
     input: { emailNormalized: contact.email_normalized, clientIp, turnstileToken: request.turnstile_token, action: 'content_download', eventId: id },
   });
 
-  const query = await downloadQuery(ctx.config.DOWNLOAD_LINK_SECRET, { slug, downloadId: id, expiresAt: expiresAtSeconds });
+  const query = await downloadQuery(content.linkSecret, { slug, downloadId: id, expiresAt: expiresAtSeconds });
   const download_url = `${fileUrl(origin, slug)}?${query}`;
   const event: ContentDownloadedEvent = {
     id,
@@ -75,7 +68,7 @@ export async function captureDownload({
     link_expires_at: expires_at,
     contact,
   };
-  await publishEvents(ctx, [event]);
+  await publishEvents({ env: ctx.env, core: ctx.config.core }, [event]);
   logger.info('content.download_granted', { request_id: ctx.requestId, event_id: id, asset_slug: slug, email_domain: emailDomain(contact.email_normalized) });
   return { id, download_url, expires_at };
 }

@@ -1,7 +1,7 @@
 import { inVisitorZone, unionSlots, type Interval, type VisitorSlot } from '../domain/availability';
 import type { DemoHost } from '../domain/demo-hosts';
 import { schedulerFor } from '../durable-objects/scheduler';
-import { ApiError } from '../http/errors';
+import { invalidField } from './errors';
 import { calendarFor } from '../integrations/calendar';
 import { describeError, logger } from '../logger';
 import type { ServiceContext } from './context';
@@ -27,16 +27,14 @@ export async function hostFreeSlots(ctx: ServiceContext, host: DemoHost, from: n
 
 /** Free demo slots of all hosts on duty (or of one, `host`), as one list on the visitor's clock. */
 export async function demoAvailability({ ctx, input }: { ctx: ServiceContext; input: { from?: string; to?: string; timeZone: string; host?: string } }): Promise<{ from: string; to: string; time_zone: string; slots: VisitorSlot[] }> {
-  const { hosts: all } = demoSetup(ctx.config);
+  const { hosts: all } = demoSetup(ctx.config.demo);
   const hosts = input.host === undefined ? all : all.filter((h) => h.id === input.host);
-  if (hosts.length === 0) throw new ApiError('validation_failed', { detail: 'host: no such host', fieldErrors: [{ field: 'host', code: 'unknown_host', message: 'no such host' }] });
+  if (hosts.length === 0) throw invalidField('host', 'unknown_host', 'no such host');
   const now = Date.now();
   const from = input.from ? Date.parse(input.from) : now;
   const to = input.to ? Date.parse(input.to) : from + 14 * DAY;
-  if (to <= from) throw new ApiError('validation_failed', { detail: 'to: must be after from', fieldErrors: [{ field: 'to', code: 'invalid_range', message: 'must be after from' }] });
-  if (to - from > MAX_RANGE_DAYS * DAY) {
-    throw new ApiError('validation_failed', { detail: `to: at most ${MAX_RANGE_DAYS} days after from`, fieldErrors: [{ field: 'to', code: 'invalid_range', message: `must be at most ${MAX_RANGE_DAYS} days after from` }] });
-  }
+  if (to <= from) throw invalidField('to', 'invalid_range', 'must be after from');
+  if (to - from > MAX_RANGE_DAYS * DAY) throw invalidField('to', 'invalid_range', `must be at most ${MAX_RANGE_DAYS} days after from`);
   const perHost = await Promise.all(hosts.map((h) => hostFreeSlots(ctx, h, from, to, now)));
   return {
     from: new Date(from).toISOString(),

@@ -1,24 +1,24 @@
 import { verifyBookingLink, type BookingAction, type BookingLinkClaims } from '../domain/booking-link';
-import { ApiError } from '../http/errors';
+import { ServiceError } from '../services/errors';
 import { logger } from '../logger';
 import type { ServiceContext } from './context';
 import { demoSetup } from './demo-setup';
 
 /** The claims of a genuine link for this booking and action; anything else is refused with 403. */
 export async function verifiedLink(ctx: ServiceContext, bookingId: string, token: string, action: BookingAction): Promise<BookingLinkClaims> {
-  const { secret } = demoSetup(ctx.config);
+  const { secret } = demoSetup(ctx.config.demo);
   const claims = await verifyBookingLink(secret, token, bookingId, action);
   if (!claims) {
     logger.warn('demo.link_refused', { request_id: ctx.requestId, action });
-    throw new ApiError('forbidden', { detail: 'This link is not valid. Please use the link from your latest invite email.' });
+    throw new ServiceError('forbidden', { detail: 'This link is not valid. Please use the link from your latest invite email.' });
   }
   return claims;
 }
 
 export const tooLate = (minutes: number, action: BookingAction) =>
-  new ApiError('conflict', {
+  new ServiceError('conflict', {
     detail: `A demo can no longer be ${action === 'cancel' ? 'cancelled' : 'rescheduled'} online less than ${minutes} minutes before it starts. Please reply to the invite email instead.`,
     extra: { reason: 'too_late' },
   });
 
-export const bookingNotFound = () => new ApiError('not_found', { detail: 'No such demo booking.' });
+export const bookingNotFound = () => new ServiceError('not_found', { detail: 'No such demo booking.' });

@@ -1,55 +1,67 @@
-import { and, desc, eq, inArray, lt, type SQL } from 'drizzle-orm';
-import type { Database, Queryable } from '../db/client';
+import { and, asc, desc, eq, inArray, lt, type SQL } from 'drizzle-orm';
 import { keysetPage, type Page } from '../db/paging';
-import { deliveries, type Delivery, type DeliveryStatus } from '../db/schema';
-import { enqueueDeliveries, type DeliveryMessage } from '../fanout/record-deliveries';
-import { ApiError } from '../http/errors';
+import { deliveries, deliveryAttempts, type Delivery, type DeliveryAttempt, type DeliveryStatus } from '../db/schema';
+import { enqueueDeliveries } from '../fanout/record-deliveries';
+import { logger } from '../logger';
+import type { ServiceContext } from './context';
+import { ServiceError } from './errors';
 
 export interface DeliveryFilter {
   status?: DeliveryStatus;
   destination?: string;
   key?: string;
   leadId?: string;
+  eventId?: string;
   after?: string;
   limit: number;
 }
 
-export async function listDeliveries(db: Queryable, f: DeliveryFilter): Promise<Page<Delivery>> {
+export async function listDeliveries({ ctx, input: f }: { ctx: ServiceContext; input: DeliveryFilter }): Promise<Page<Delivery>> {
   const where: SQL[] = [];
   if (f.status) where.push(eq(deliveries.status, f.status));
   if (f.destination) where.push(eq(deliveries.destination, f.destination));
   if (f.key) where.push(eq(deliveries.key, f.key));
   if (f.leadId) where.push(eq(deliveries.leadId, f.leadId));
+  if (f.eventId) where.push(eq(deliveries.eventId, f.eventId));
   if (f.after) where.push(lt(deliveries.id, f.after));
-  const rows = await db.select().from(deliveries).where(where.length ? and(...where) : undefined).orderBy(desc(deliveries.id)).limit(f.limit + 1);
+  const rows = await ctx.db.select().from(deliveries).where(where.length ? and(...where) : undefined).orderBy(desc(deliveries.id)).limit(f.limit + 1);
   return keysetPage(rows, f.limit);
 }
 
+/** One delivery with every call made to its provider. */
+export async function getDelivery({ ctx, input }: { ctx: ServiceContext; input: { id: string } }): Promise<{ delivery: Delivery; attempts: DeliveryAttempt[] }> {
+  const [delivery] = await ctx.db.select().from(deliveries).where(eq(deliveries.id, input.id)).limit(1);
+  if (!delivery) throw new ServiceError('not_found', { detail: 'No delivery with this id.' });
+  const attempts = await ctx.db.select().from(deliveryAttempts).where(eq(deliveryAttempts.deliveryId, input.id)).orderBy(asc(deliveryAttempts.attempt));
+  return { delivery, attempts };
+}
+
 /** Failed → pending with a fresh attempt budget, then onto the queue. */
-async function reopen(db: Database, queue: Queue<DeliveryMessage>, where: SQL): Promise<string[]> {
-  const reopened = await db
+async function reopen(ctx: ServiceContext, where: SQL): Promise<string[]> {
+  const reopened = await ctx.db
     .update(deliveries)
     .set({ status: 'pending', attempts: 0, nextAttemptAt: new Date(), lockedUntil: null, enqueuedAt: null, updatedAt: new Date() })
     .where(and(eq(deliveries.status, 'failed'), where))
     .returning({ id: deliveries.id });
   const ids = reopened.map((r) => r.id);
-  await enqueueDeliveries(db, queue, ids);
+  await enqueueDeliveries(ctx.db, ctx.env, ids);
+  logger.info('deliveries.replayed', { request_id: ctx.requestId, actor: ctx.actor, count: ids.length });
   return ids;
 }
 
-export async function replayDelivery(db: Database, queue: Queue<DeliveryMessage>, id: string): Promise<void> {
-  const [current] = await db.select({ status: deliveries.status }).from(deliveries).where(eq(deliveries.id, id));
-  if (!current) throw new ApiError('not_found', { detail: 'No delivery with this id.' });
-  if (current.status !== 'failed') throw new ApiError('conflict', { detail: `Only failed deliveries can be replayed; this one is ${current.status}.` });
-  await reopen(db, queue, eq(deliveries.id, id));
+export async function replayDelivery({ ctx, input }: { ctx: ServiceContext; input: { id: string } }): Promise<number> {
+  const [current] = await ctx.db.select({ status: deliveries.status }).from(deliveries).where(eq(deliveries.id, input.id));
+  if (!current) throw new ServiceError('not_found', { detail: 'No delivery with this id.' });
+  if (current.status !== 'failed') throw new ServiceError('conflict', { detail: `Only failed deliveries can be replayed; this one is ${current.status}.` });
+  return (await reopen(ctx, eq(deliveries.id, input.id))).length;
 }
 
-export async function replayFailedDeliveries(db: Database, queue: Queue<DeliveryMessage>, destination: string, key?: string): Promise<number> {
-  const ids = await db
+export async function replayFailedDeliveries({ ctx, input }: { ctx: ServiceContext; input: { destination: string; key?: string } }): Promise<number> {
+  const ids = await ctx.db
     .select({ id: deliveries.id })
     .from(deliveries)
-    .where(and(eq(deliveries.status, 'failed'), eq(deliveries.destination, destination), key ? eq(deliveries.key, key) : undefined))
+    .where(and(eq(deliveries.status, 'failed'), eq(deliveries.destination, input.destination), input.key ? eq(deliveries.key, input.key) : undefined))
     .limit(1000);
   if (ids.length === 0) return 0;
-  return (await reopen(db, queue, inArray(deliveries.id, ids.map((r) => r.id)))).length;
+  return (await reopen(ctx, inArray(deliveries.id, ids.map((r) => r.id)))).length;
 }

@@ -1,10 +1,9 @@
 import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
-import type { Queryable } from '../db/client';
 import { keysetPage, type Page } from '../db/paging';
 import { webhookEvents, type WebhookEvent, type WebhookOutcome } from '../db/schema';
-import { ApiError } from '../http/errors';
+import { ServiceError } from '../services/errors';
 import { logger } from '../logger';
-import { APPLICABLE_OUTCOMES } from './apply-webhook';
+import { APPLICABLE_OUTCOMES } from './events/webhook-received';
 import type { ServiceContext } from './context';
 import { enqueue } from './receive-webhook';
 
@@ -17,13 +16,13 @@ export interface WebhookEventFilter {
   limit: number;
 }
 
-export async function listWebhookEvents(db: Queryable, f: WebhookEventFilter): Promise<Page<WebhookEvent>> {
+export async function listWebhookEvents({ ctx, input: f }: { ctx: ServiceContext; input: WebhookEventFilter }): Promise<Page<WebhookEvent>> {
   const where: SQL[] = [];
   if (f.provider) where.push(eq(webhookEvents.provider, f.provider));
   if (f.outcome) where.push(eq(webhookEvents.outcome, f.outcome));
   if (f.verified !== undefined) where.push(eq(webhookEvents.verified, f.verified));
   if (f.after) where.push(lt(webhookEvents.id, f.after));
-  const rows = await db
+  const rows = await ctx.db
     .select()
     .from(webhookEvents)
     .where(where.length ? and(...where) : undefined)
@@ -37,14 +36,21 @@ export async function listWebhookEvents(db: Queryable, f: WebhookEventFilter): P
  * fixed. Only deliveries not fully applied can be replayed (pending, failed, unknown_lead — a batch
  * may be partly applied), and applying is idempotent per change, so a replay never repeats an effect.
  */
-export async function replayWebhookEvent({ ctx, input }: { ctx: ServiceContext; input: { db: Queryable; id: string } }): Promise<{ eventId: string }> {
-  const [row] = await input.db.select().from(webhookEvents).where(eq(webhookEvents.id, input.id)).limit(1);
-  if (!row) throw new ApiError('not_found', { detail: 'No webhook event with this id.' });
-  if (!row.verified) throw new ApiError('conflict', { detail: 'A rejected webhook cannot be replayed.' });
+export async function replayWebhookEvent({ ctx, input }: { ctx: ServiceContext; input: { id: string } }): Promise<{ eventId: string }> {
+  const [row] = await ctx.db.select().from(webhookEvents).where(eq(webhookEvents.id, input.id)).limit(1);
+  if (!row) throw new ServiceError('not_found', { detail: 'No webhook event with this id.' });
+  if (!row.verified) throw new ServiceError('conflict', { detail: 'A rejected webhook cannot be replayed.' });
   if (!APPLICABLE_OUTCOMES.includes(row.outcome)) {
-    throw new ApiError('conflict', { detail: `This webhook event was ${row.outcome}; only pending, failed or unknown_lead ones can be replayed.` });
+    throw new ServiceError('conflict', { detail: `This webhook event was ${row.outcome}; only pending, failed or unknown_lead ones can be replayed.` });
   }
   const eventId = await enqueue(ctx, row.provider, row.id);
   logger.info('webhook.replayed', { request_id: ctx.requestId, webhook_event_id: row.id, event_id: eventId });
   return { eventId };
+}
+
+/** One inbound webhook, as received and as applied. */
+export async function getWebhookEvent({ ctx, input }: { ctx: ServiceContext; input: { id: string } }): Promise<WebhookEvent> {
+  const [row] = await ctx.db.select().from(webhookEvents).where(eq(webhookEvents.id, input.id)).limit(1);
+  if (!row) throw new ServiceError('not_found', { detail: 'No webhook event with this id.' });
+  return row;
 }

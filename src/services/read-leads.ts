@@ -1,13 +1,13 @@
 import { and, asc, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
-import type { Queryable } from '../db/client';
 import { keysetPage, type Page } from '../db/paging';
 import { leadEvents, leads, type Lead, type LeadEvent } from '../db/schema';
 import { normalizeEmail } from '../domain/email';
+import type { ServiceContext } from './context';
 
-export async function getLeadWithHistory(db: Queryable, id: string): Promise<{ lead: Lead; events: LeadEvent[] } | null> {
-  const [lead] = await db.select().from(leads).where(eq(leads.id, id)).limit(1);
+export async function getLeadWithHistory({ ctx, input }: { ctx: ServiceContext; input: { id: string } }): Promise<{ lead: Lead; events: LeadEvent[] } | null> {
+  const [lead] = await ctx.db.select().from(leads).where(eq(leads.id, input.id)).limit(1);
   if (!lead) return null;
-  const events = await db.select().from(leadEvents).where(eq(leadEvents.leadId, id)).orderBy(asc(leadEvents.occurredAt), asc(leadEvents.id));
+  const events = await ctx.db.select().from(leadEvents).where(eq(leadEvents.leadId, input.id)).orderBy(asc(leadEvents.occurredAt), asc(leadEvents.id));
   return { lead, events };
 }
 
@@ -21,13 +21,13 @@ export interface LeadFilter {
 }
 
 /** Newest first, keyset-paginated. */
-export async function listLeads(db: Queryable, f: LeadFilter): Promise<Page<Lead>> {
+export async function listLeads({ ctx, input: f }: { ctx: ServiceContext; input: LeadFilter }): Promise<Page<Lead>> {
   const where: SQL[] = [];
   if (f.email) where.push(eq(leads.emailNormalized, normalizeEmail(f.email)));
   if (f.source) where.push(eq(leads.firstSource, f.source));
   if (f.since) where.push(gte(leads.createdAt, f.since));
   if (f.after) where.push(lt(leads.id, f.after));
-  const rows = await db
+  const rows = await ctx.db
     .select()
     .from(leads)
     .where(where.length ? and(...where) : undefined)

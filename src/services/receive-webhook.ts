@@ -1,15 +1,14 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { openDatabase, type Database } from '../db/client';
 import { webhookEvents } from '../db/schema';
 import { newId } from '../domain/ids';
 import { takeLimit } from '../durable-objects/rate-limiter';
-import { ApiError } from '../http/errors';
+import { ServiceError } from '../services/errors';
 import { parseVerifiedBody } from '../integrations/webhooks/payload';
 import { verifyDelivery, type InboundWebhook, type WebhookProvider } from '../integrations/webhooks/verify';
 import { describeError, logger } from '../logger';
-import type { WebhookReceivedEvent } from '../queues/webhook-events';
+import type { WebhookReceivedEvent } from '../messages/events';
+import { publishEvents } from '../messages/publish';
 import type { ServiceContext } from './context';
-import { publishEvents } from './event-queue';
 
 /** Rejected calls recorded per provider and window: enough to see an attack or a misconfiguration, never a flood. */
 const REJECTIONS_RECORDED = 100;
@@ -28,11 +27,11 @@ export interface Receipt {
  */
 export async function receiveWebhook({ ctx, input }: { ctx: ServiceContext; input: { provider: WebhookProvider; request: InboundWebhook } }): Promise<Receipt> {
   const { provider, request } = input;
-  const verdict = await verifyDelivery(provider, request, ctx.config, new Date());
+  const verdict = await verifyDelivery(provider, request, ctx.config.inboundWebhooks, new Date());
   if (!verdict.ok) {
     logger.warn('webhook.rejected', { request_id: ctx.requestId, provider, reason: verdict.reason });
     await recordRejection(ctx, provider, verdict.reason);
-    throw new ApiError('unauthorized', { detail: 'The webhook could not be authenticated.' });
+    throw new ServiceError('unauthorized', { detail: 'The webhook could not be authenticated.' });
   }
 
   // Decoded and parsed only now, after the bytes were verified.
@@ -40,35 +39,30 @@ export async function receiveWebhook({ ctx, input }: { ctx: ServiceContext; inpu
   if (!parsed.ok) {
     logger.warn('webhook.unreadable_body', { request_id: ctx.requestId, provider, reason: parsed.reason });
     throw parsed.reason === 'too_deep'
-      ? new ApiError('validation_failed', { detail: 'The body is nested too deeply.' })
-      : new ApiError('malformed_json', { detail: 'The body is not valid JSON.' });
+      ? new ServiceError('validation_failed', { detail: 'The body is nested too deeply.' })
+      : new ServiceError('malformed_json', { detail: 'The body is not valid JSON.' });
   }
   if (parsed.replaced > 0) logger.warn('webhook.unstorable_characters_replaced', { request_id: ctx.requestId, provider, strings: parsed.replaced });
   const payload = parsed.payload;
-  const { db, close } = openDatabase(ctx.config);
-  try {
-    const [inserted] = await db
-      .insert(webhookEvents)
-      .values({ id: newId(), provider, deliveryId: verdict.deliveryId, verified: true, payload })
-      .onConflictDoNothing({ target: [webhookEvents.provider, webhookEvents.deliveryId], where: sql`verified` })
-      .returning({ id: webhookEvents.id });
-    if (inserted) {
-      await enqueue(ctx, provider, inserted.id);
-      logger.info('webhook.accepted', { request_id: ctx.requestId, provider, webhook_event_id: inserted.id });
-      return { id: inserted.id, duplicate: false };
-    }
-    return await acknowledgeDuplicate(ctx, db, provider, verdict.deliveryId);
-  } finally {
-    ctx.waitUntil(close());
+  const [inserted] = await ctx.db
+    .insert(webhookEvents)
+    .values({ id: newId(), provider, deliveryId: verdict.deliveryId, verified: true, payload })
+    .onConflictDoNothing({ target: [webhookEvents.provider, webhookEvents.deliveryId], where: sql`verified` })
+    .returning({ id: webhookEvents.id });
+  if (inserted) {
+    await enqueue(ctx, provider, inserted.id);
+    logger.info('webhook.accepted', { request_id: ctx.requestId, provider, webhook_event_id: inserted.id });
+    return { id: inserted.id, duplicate: false };
   }
+  return acknowledgeDuplicate(ctx, provider, verdict.deliveryId);
 }
 
 /**
  * A delivery seen before is acknowledged and not applied again. If it is still pending, the first
  * request may have died between the insert and the queue: queue it again (applying is idempotent).
  */
-async function acknowledgeDuplicate(ctx: ServiceContext, db: Database, provider: WebhookProvider, deliveryId: string): Promise<Receipt> {
-  const [existing] = await db
+async function acknowledgeDuplicate(ctx: ServiceContext, provider: WebhookProvider, deliveryId: string): Promise<Receipt> {
+  const [existing] = await ctx.db
     .select({ id: webhookEvents.id, outcome: webhookEvents.outcome })
     .from(webhookEvents)
     .where(and(eq(webhookEvents.provider, provider), eq(webhookEvents.deliveryId, deliveryId), eq(webhookEvents.verified, true)))
@@ -79,7 +73,7 @@ async function acknowledgeDuplicate(ctx: ServiceContext, db: Database, provider:
   return { id: existing.id, duplicate: true };
 }
 
-export async function enqueue(ctx: Pick<ServiceContext, 'env' | 'config' | 'requestId'>, provider: string, webhookEventId: string): Promise<string> {
+export async function enqueue(ctx: ServiceContext, provider: string, webhookEventId: string): Promise<string> {
   const event: WebhookReceivedEvent = {
     id: newId(),
     type: 'webhook.received',
@@ -88,7 +82,7 @@ export async function enqueue(ctx: Pick<ServiceContext, 'env' | 'config' | 'requ
     webhook_event_id: webhookEventId,
     provider,
   };
-  await publishEvents(ctx, [event]);
+  await publishEvents({ env: ctx.env, core: ctx.config.core }, [event]);
   return event.id;
 }
 
@@ -97,12 +91,7 @@ async function recordRejection(ctx: ServiceContext, provider: WebhookProvider, r
   try {
     const slot = await takeLimit(ctx.env.RATE_LIMITER, `webhook-rejections:${provider}`, REJECTIONS_RECORDED, REJECTIONS_WINDOW_SECONDS);
     if (!slot.allowed) return;
-    const { db, close } = openDatabase(ctx.config);
-    try {
-      await db.insert(webhookEvents).values({ id: newId(), provider, verified: false, rejectionReason: reason, outcome: 'ignored', outcomeDetail: 'rejected' });
-    } finally {
-      ctx.waitUntil(close());
-    }
+    await ctx.db.insert(webhookEvents).values({ id: newId(), provider, verified: false, rejectionReason: reason, outcome: 'ignored', outcomeDetail: 'rejected' });
   } catch (err) {
     // The 401 matters more than the record of it.
     logger.error('webhook.rejection_not_recorded', { request_id: ctx.requestId, provider, error: describeError(err) });

@@ -1,7 +1,9 @@
-import type { Queryable } from '../db/client';
+import { asc } from 'drizzle-orm';
 import { industryBenchmarks, type IndustryBenchmarkRow } from '../db/schema';
 import type { Industry } from '../domain/roi';
+import { logger } from '../logger';
 import { invalidateBenchmarks } from './benchmark-cache';
+import type { ServiceContext } from './context';
 
 export interface BenchmarkInput {
   expected_churn_reduction_percent: number;
@@ -10,20 +12,27 @@ export interface BenchmarkInput {
   source?: string | null;
 }
 
+/** Every industry's benchmarks as stored (not the cache). */
+export function listBenchmarks({ ctx }: { ctx: ServiceContext; input?: undefined }): Promise<IndustryBenchmarkRow[]> {
+  return ctx.db.select().from(industryBenchmarks).orderBy(asc(industryBenchmarks.industry));
+}
+
 /** Replaces one industry's numbers and drops this isolate's cached copy, so the next calculation uses them. */
-export async function saveBenchmark(db: Queryable, industry: Industry, input: BenchmarkInput): Promise<IndustryBenchmarkRow> {
+export async function saveBenchmark({ ctx, input }: { ctx: ServiceContext; input: { industry: Industry; benchmark: BenchmarkInput } }): Promise<IndustryBenchmarkRow> {
+  const { industry, benchmark } = input;
   const values = {
-    expectedChurnReductionPercent: input.expected_churn_reduction_percent,
-    implementationCost: input.implementation_cost,
-    timeToValueMonths: input.time_to_value_months,
-    source: input.source ?? null,
+    expectedChurnReductionPercent: benchmark.expected_churn_reduction_percent,
+    implementationCost: benchmark.implementation_cost,
+    timeToValueMonths: benchmark.time_to_value_months,
+    source: benchmark.source ?? null,
     updatedAt: new Date(),
   };
-  const [row] = await db
+  const [row] = await ctx.db
     .insert(industryBenchmarks)
     .values({ industry, ...values })
     .onConflictDoUpdate({ target: industryBenchmarks.industry, set: values })
     .returning();
   invalidateBenchmarks();
+  logger.info('benchmarks.updated', { request_id: ctx.requestId, actor: ctx.actor, industry });
   return row!;
 }

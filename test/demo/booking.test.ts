@@ -56,7 +56,10 @@ describe('POST /api/v1/demo-request', () => {
       const [lead] = await db.select().from(leads).where(eq(leads.id, event!.leadId));
       expect(lead!.company).toBe('Acme');
       const sent = await db.select().from(deliveries).where(eq(deliveries.eventId, body.booking_id));
-      expect(sent.map((d) => d.key).sort()).toEqual(['demo_invite', 'demo_invite_host', 'sales_notification']);
+      expect(sent.map((d) => d.key).sort()).toEqual(['demo_invite', 'demo_invite_host', 'hubspot', 'sales_notification']);
+      // The CRM gets the booking as a meeting with its time, not just the contact.
+      const crm = sent.find((d) => d.key === 'hubspot')!.payload as any;
+      expect(crm).toMatchObject({ kind: 'meeting', contact: { email: lead!.email }, meeting: { bookingId: body.booking_id, start: new Date(start).toISOString(), status: 'scheduled' } });
       const invite = sent.find((d) => d.key === 'demo_invite')!.payload as any;
       expect(invite.to[0].email).toBe(lead!.email);
       const attachment = invite.attachments[0];

@@ -22,7 +22,7 @@ const config = loadConfig(env);
 
 /** A host of its own (Berlin's week) per test, so each test owns its Scheduler. */
 function ownHost(over: Partial<DemoHost> = {}): DemoHost {
-  return DemoHostSchema.parse({ ...config.DEMO_HOSTS[0], id: `t-${crypto.randomUUID().slice(0, 8)}`, ...over });
+  return DemoHostSchema.parse({ ...config.demo.hosts[0], id: `t-${crypto.randomUUID().slice(0, 8)}`, ...over });
 }
 
 function newBooking(prefix: string) {
@@ -319,7 +319,7 @@ describe("availability and the host's calendar", () => {
     );
     const from = berlinSlot(15, '00:00');
     const to = from + 86_400_000;
-    const slots = await hostFreeSlots({ env, config, requestId: 'test', waitUntil: () => undefined }, host, from, to, Date.now());
+    const slots = await hostFreeSlots({ env, config, requestId: 'test', actor: 'system', db: undefined as never, waitUntil: () => undefined }, host, from, to, Date.now());
     expect(slots.length).toBeGreaterThan(0);
     expect(seen[0]).toMatchObject({ timeMin: new Date(from - 15 * MINUTE).toISOString(), timeMax: new Date(to + (30 + 10) * MINUTE).toISOString() });
   });

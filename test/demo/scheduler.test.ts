@@ -77,9 +77,9 @@ describe('Google Calendar adapter', () => {
         });
       }),
     );
-    const busy = await new GoogleCalendar(calendarId, config).busy(monday, monday + 86_400_000);
+    const busy = await new GoogleCalendar(calendarId, { accessToken: config.calendar.google.accessToken!, apiUrl: config.calendar.google.apiUrl, timeoutMs: config.delivery.timeoutMs }).busy(monday, monday + 86_400_000);
     expect(seen[0]).toEqual({ auth: 'Bearer ya29.test-google-token', body: { timeMin: new Date(monday).toISOString(), timeMax: new Date(monday + 86_400_000).toISOString(), items: [{ id: calendarId }] } });
-    const host = config.DEMO_HOSTS[0]!;
+    const host = config.demo.hosts[0]!;
     const slots = freeSlots({ schedule: host, from: monday, to: monday + 86_400_000, now: Date.now(), busy, booked: [] }).map((s) => s.start);
     expect(slots).toContain(busyStart - 30 * MINUTE);
     expect(slots).not.toContain(busyStart);
@@ -90,11 +90,11 @@ describe('Google Calendar adapter', () => {
   it('refuses to treat an unreadable calendar as free', async () => {
     server.use(http.post('https://www.googleapis.com/calendar/v3/freeBusy', () =>
       HttpResponse.json({ kind: 'calendar#freeBusy', calendars: { [calendarId]: { errors: [{ domain: 'global', reason: 'notFound' }], busy: [] } } })));
-    await expect(new GoogleCalendar(calendarId, config).busy(0, 1)).rejects.toThrow(/notFound/);
+    await expect(new GoogleCalendar(calendarId, { accessToken: config.calendar.google.accessToken!, apiUrl: config.calendar.google.apiUrl, timeoutMs: config.delivery.timeoutMs }).busy(0, 1)).rejects.toThrow(/notFound/);
   });
 
   it("writes the booking into the host's calendar from the Scheduler's alarm, retrying a failure", async () => {
-    const host = DemoHostSchema.parse({ ...config.DEMO_HOSTS[0], id: 'google-host', google_calendar_id: calendarId });
+    const host = DemoHostSchema.parse({ ...config.demo.hosts[0], id: 'google-host', google_calendar_id: calendarId });
     const start = berlinSlot(2, '10:00');
     const inserted: any[] = [];
     let failures = 1;
@@ -140,7 +140,7 @@ describe('minimum notice for changes', () => {
     const start = berlinSlot(3, '10:00');
     const { body } = await book(start);
     const stub = schedulerFor(env.SCHEDULER, 'berlin');
-    const host = loadConfig(env).DEMO_HOSTS[0]!;
+    const host = loadConfig(env).demo.hosts[0]!;
     const soon = start - 90 * MINUTE; // 90 minutes before, the rule asks for 120
     expect((await stub.cancel({ bookingId: body.booking_id, now: soon, minNoticeMinutes: 120 })).state).toBe('too_late');
     const moved = await stub.reschedule({ bookingId: body.booking_id, host, start: berlinSlot(3, '12:00'), now: soon, busy: [], minNoticeMinutes: 120, reminderMinutes: 60 });

@@ -2,8 +2,8 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { localQueueGauge } from '../../src/durable-objects/local-queue-gauge';
 import { newId } from '../../src/domain/ids';
-import type { EventMessage } from '../../src/queues/event-messages';
-import { eventsSettled, publishEvents } from '../../src/services/event-queue';
+import type { EventMessage } from '../../src/messages/events';
+import { eventsSettled, publishEvents } from '../../src/messages/publish';
 import { call } from '../support/api';
 
 describe('the local queue gauge (what Ctrl-C on npm run dev waits for)', () => {
@@ -12,11 +12,11 @@ describe('the local queue gauge (what Ctrl-C on npm run dev waits for)', () => {
     const ids = [newId(), newId()];
     // Not real events: the queue consumer of this test run acks them as unreadable, which is fine here.
     const events = ids.map((id) => ({ id, type: 'test.noop', occurred_at: new Date().toISOString(), request_id: 'gauge-test' }) as unknown as EventMessage);
-    await publishEvents({ env, config: { LOCAL_QUEUE_GAUGE: false } }, events);
+    await publishEvents({ env, core: { localQueueGauge: false } }, events);
     expect(await localQueueGauge(env).outstanding()).toBe(before);
-    await publishEvents({ env, config: { LOCAL_QUEUE_GAUGE: true } }, events);
+    await publishEvents({ env, core: { localQueueGauge: true } }, events);
     expect(await localQueueGauge(env).outstanding()).toBe(before + 2);
-    await eventsSettled({ env, config: { LOCAL_QUEUE_GAUGE: true } }, ids);
+    await eventsSettled({ env, core: { localQueueGauge: true } }, ids);
     expect(await localQueueGauge(env).outstanding()).toBe(before);
   });
 

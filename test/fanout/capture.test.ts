@@ -5,7 +5,7 @@ import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import type { Delivery } from '../../src/db/schema';
 import { sendDelivery } from '../../src/fanout/destinations';
-import { devOutbox, type OutboxEntry } from '../../src/integrations/capture/dev-outbox';
+import { captureLog, type CapturedMessage } from '../../src/integrations/capture/capture-log';
 import { call } from '../support/api';
 import { providerCalls } from '../support/msw';
 
@@ -17,7 +17,7 @@ const delivery = (over: Partial<Delivery>): Delivery => ({
 });
 
 describe('capture mode (local development)', () => {
-  it('records an email as the person would read it, sends nothing, and shows it on /dev/outbox', async () => {
+  it('records an email as the person would read it, sends nothing, and shows it on /dev/captured', async () => {
     const marker = `capture-${crypto.randomUUID().slice(0, 8)}@acme-test.com`;
     const before = providerCalls.length;
     const result = await sendDelivery(env, captureConfig, delivery({
@@ -25,11 +25,11 @@ describe('capture mode (local development)', () => {
     }));
     expect(result).toMatchObject({ ok: true });
     expect(providerCalls.length).toBe(before);
-    const [entry] = (await devOutbox(env).list(1)) as OutboxEntry[];
+    const [entry] = (await captureLog(env).list(1)) as CapturedMessage[];
     expect(entry).toMatchObject({ kind: 'email', data: { to: [{ email: marker, name: 'Ada' }], subject: 'Thanks — we received your request' } });
     expect((entry!.data as { html: string }).html).toContain('Hi Ada,');
 
-    const page = await call('/dev/outbox');
+    const page = await call('/dev/captured');
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain(marker);
@@ -40,7 +40,7 @@ describe('capture mode (local development)', () => {
     const marker = `crm-${crypto.randomUUID().slice(0, 8)}@acme-test.com`;
     const result = await sendDelivery(env, captureConfig, delivery({ destination: 'crm', key: 'hubspot', payload: { leadId: 'l', email: marker, status: 'new' } }));
     expect(result).toMatchObject({ ok: true });
-    const [entry] = (await devOutbox(env).list(1)) as OutboxEntry[];
+    const [entry] = (await captureLog(env).list(1)) as CapturedMessage[];
     expect(entry).toMatchObject({ kind: 'crm', provider: 'hubspot', data: { method: 'POST', url: 'https://api.hubapi.com/crm/v3/objects/contacts/batch/upsert', headers: { authorization: '[redacted]' } } });
     expect(JSON.stringify(entry!.data)).toContain(marker);
   });
@@ -48,12 +48,12 @@ describe('capture mode (local development)', () => {
   it('is not served in production', async () => {
     const { NEON_WS_PROXY, ...rest } = env as unknown as Record<string, unknown>;
     const production = { ...rest, ENVIRONMENT: 'production' } as unknown as Env;
-    const res = await createApp().fetch(new Request('https://api.example.com/dev/outbox'), production, createExecutionContext());
+    const res = await createApp().fetch(new Request('https://api.example.com/dev/captured'), production, createExecutionContext());
     expect(res.status).toBe(404);
   });
 
   it('is refused by the configuration in production', () => {
-    expect(() => loadConfig({ ...env, ENVIRONMENT: 'production', NEON_WS_PROXY: undefined, PROVIDER_MODE: 'capture' } as unknown as Env)).toThrow(/PROVIDER_MODE/);
-    expect(() => loadConfig({ ...env, ENVIRONMENT: 'production', NEON_WS_PROXY: undefined, TURNSTILE_MODE: 'local' } as unknown as Env)).toThrow(/TURNSTILE_MODE/);
+    expect(() => loadConfig({ ...env, ENVIRONMENT: 'production', NEON_WS_PROXY: undefined, PROVIDER_MODE: 'capture' } as unknown as Env).delivery).toThrow(/PROVIDER_MODE/);
+    expect(() => loadConfig({ ...env, ENVIRONMENT: 'production', NEON_WS_PROXY: undefined, TURNSTILE_MODE: 'local' } as unknown as Env).turnstile).toThrow(/TURNSTILE_MODE/);
   });
 });

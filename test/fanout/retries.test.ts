@@ -4,7 +4,7 @@ import { eq, sql } from 'drizzle-orm';
 import { delay, http, HttpResponse } from 'msw';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deliveries } from '../../src/db/schema';
-import { nextDelaySeconds } from '../../src/fanout/retry-policy';
+import { backoffMs, backoffSeconds } from '../../src/domain/backoff';
 import worker from '../../src/index';
 import { ADMIN_KEY, call, database, eventually } from '../support/api';
 import { attemptsOf, deliveryRow, makeDue, pendingDelivery, runDeliveryBatch, runDeliveryMessage } from '../support/deliveries';
@@ -14,7 +14,7 @@ const HUBSPOT = 'https://api.hubapi.com/crm/v3/objects/contacts/batch/upsert';
 const { db, close } = database();
 afterAll(() => close());
 
-const crm = (email = 'x@acme-test.com') => ({ destination: 'crm' as const, key: 'hubspot', payload: { leadId: 'l', email, firstName: 'Ada', status: 'new' } });
+const crm = (email = 'x@acme-test.com') => ({ destination: 'crm' as const, key: 'hubspot', payload: { kind: 'contact' as const, contact: { leadId: 'l', email, firstName: 'Ada', status: 'new' } } });
 const hubspotCallsFor = (email: string) => providerCalls.filter((c) => c.provider === 'hubspot' && c.body.includes(email));
 
 describe('delivery retry policy', () => {
@@ -173,12 +173,19 @@ describe('HubSpot batch API', () => {
 
 describe('backoff', () => {
   it('grows exponentially with jitter, is capped, and honours Retry-After', () => {
-    const o = { baseSeconds: 10, maxSeconds: 3600 };
-    expect(nextDelaySeconds(1, { ...o, random: () => 0 })).toBe(5);
-    expect(nextDelaySeconds(1, { ...o, random: () => 1 })).toBe(10);
-    expect(nextDelaySeconds(4, { ...o, random: () => 1 })).toBe(80);
-    expect(nextDelaySeconds(30, { ...o, random: () => 1 })).toBe(3600);
-    expect(nextDelaySeconds(1, { ...o, retryAfterSeconds: 30, random: () => 0 })).toBe(30);
-    expect(nextDelaySeconds(1, { ...o, retryAfterSeconds: 10 ** 9 })).toBe(43_200);
+    const o = { baseSeconds: 10, maxSeconds: 3600, jitter: true };
+    expect(backoffSeconds(1, { ...o, random: () => 0 })).toBe(5);
+    expect(backoffSeconds(1, { ...o, random: () => 1 })).toBe(10);
+    expect(backoffSeconds(4, { ...o, random: () => 1 })).toBe(80);
+    expect(backoffSeconds(30, { ...o, random: () => 1 })).toBe(3600);
+    expect(backoffSeconds(1, { ...o, retryAfterSeconds: 30, random: () => 0 })).toBe(30);
+    expect(backoffSeconds(1, { ...o, retryAfterSeconds: 10 ** 9 })).toBe(43_200);
+  });
+
+  it('without jitter is the plain doubling, in seconds or milliseconds', () => {
+    const o = { baseSeconds: 5, maxSeconds: 300 };
+    expect([1, 2, 3, 4, 5, 6, 7, 20].map((n) => backoffSeconds(n, o))).toEqual([5, 10, 20, 40, 80, 160, 300, 300]);
+    expect(backoffMs(1, { baseSeconds: 0.2, maxSeconds: 1 })).toBe(200);
+    expect(backoffSeconds(1, { baseSeconds: 0.2, maxSeconds: 1 })).toBe(1);
   });
 });

@@ -61,7 +61,7 @@ describe('2. configuration maps are looked up by their own keys', () => {
   });
 
   it('a genuinely signed link for "constructor" redirects nowhere: 404', async () => {
-    const query = await downloadQuery(loadConfig(env).DOWNLOAD_LINK_SECRET, { slug: 'constructor', downloadId: crypto.randomUUID(), expiresAt: Math.floor(Date.now() / 1000) + 60 });
+    const query = await downloadQuery(loadConfig(env).content.linkSecret, { slug: 'constructor', downloadId: crypto.randomUUID(), expiresAt: Math.floor(Date.now() / 1000) + 60 });
     await expectProblem(await call(`/api/v1/content/constructor/file?${query}`), 404, 'not_found');
   });
 });
@@ -128,8 +128,8 @@ describe('7. links are built on the configured public origin, never on the Host 
   it('production refuses to start without PUBLIC_API_URL', () => {
     const { PUBLIC_API_URL, NEON_WS_PROXY, ...rest } = env as unknown as Record<string, string>;
     const production = { ...rest, ENVIRONMENT: 'production', PROVIDER_MODE: 'live' } as unknown as Env;
-    expect(() => loadConfig(production)).toThrow(ConfigError);
-    expect(() => loadConfig(production)).toThrow(/PUBLIC_API_URL/);
+    expect(() => loadConfig(production).core).toThrow(ConfigError);
+    expect(() => loadConfig(production).core).toThrow(/PUBLIC_API_URL/);
   });
 });
 

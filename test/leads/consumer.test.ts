@@ -2,10 +2,10 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from 'clou
 import { env } from 'cloudflare:workers';
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { deliveries, leadEvents, leads } from '../../src/db/schema';
+import { deliveries, events, leadEvents, leads } from '../../src/db/schema';
 import { newId } from '../../src/domain/ids';
 import worker from '../../src/index';
-import type { LeadSubmittedEvent } from '../../src/queues/event-messages';
+import type { LeadSubmittedEvent } from '../../src/messages/events';
 import { database, eventually, uniqueEmail } from '../support/api';
 
 const { db, close } = database();
@@ -42,15 +42,38 @@ describe('events consumer', () => {
     expect((await db.select().from(deliveries).where(eq(deliveries.eventId, event.id))).map((d) => d.key).sort()).toEqual(['hubspot', 'sales_notification']);
   });
 
-  it('stores the good messages of a batch that also holds an unreadable one and one that cannot be written', async () => {
+  it('stores the good messages of a batch that also holds an unreadable one, an invalid one and one Postgres refuses', async () => {
     const [a, b] = [uniqueEmail(), uniqueEmail()];
     const unreadable = { hello: 'world' };
-    const unwritable = leadEvent(uniqueEmail(), { contact: { email: 'x', email_normalized: null as never, touch: { source: 'pricing', at: new Date().toISOString() } } });
-    const result = await consume('leadgate-events', [leadEvent(a), unreadable, unwritable, leadEvent(b)]);
+    const invalid = leadEvent(uniqueEmail(), { contact: { email: 'x', email_normalized: null as never, touch: { source: 'pricing', at: new Date().toISOString() } } });
+    // Valid by the contract, refused by Postgres (text cannot hold NUL): it breaks the set-based batch,
+    // which then writes each message alone, so only this one is lost to the batch — and it is kept, failed.
+    const refused = leadEvent(uniqueEmail(), {});
+    refused.contact.name = 'Ada\u0000Lovelace';
+    const result = await consume('leadgate-events', [leadEvent(a), unreadable, invalid, refused, leadEvent(b)]);
     expect(await leadsByEmail(a)).toHaveLength(1);
     expect(await leadsByEmail(b)).toHaveLength(1);
-    expect(result.explicitAcks).toHaveLength(3); // both good ones, and the unreadable one (nothing could ever apply it)
-    expect(result.retryMessages).toHaveLength(1); // the unwritable one is retried alone
+    expect(result.explicitAcks).toHaveLength(5); // nothing is retried: no retry could ever write the bad ones
+    expect(result.retryMessages).toHaveLength(0);
+    // The invalid and the refused one are in the ledger as failed, with the reason and their body (replayable).
+    for (const bad of [invalid, refused]) {
+      const [row] = await db.select().from(events).where(eq(events.id, bad.id));
+      expect(row).toMatchObject({ state: 'failed', type: 'lead.submitted' });
+      expect(row!.reason).toMatch(bad === invalid ? /not a valid event: .*contact.email_normalized/ : /could not be written: database error 22/);
+      expect(row!.body).toMatchObject({ id: bad.id });
+    }
+  });
+
+  it('retries the whole batch, writing nothing, when Postgres cannot be reached', async () => {
+    const email = uniqueEmail();
+    const unreachable = { ...env, DATABASE_URL: 'postgres://leadgate:leadgate@127.0.0.1:1/leadgate' } as Env;
+    const batch = createMessageBatch('leadgate-events', [{ id: `m-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 3, body: leadEvent(email) }]);
+    const ctx = createExecutionContext();
+    await worker.queue!(batch as never, unreachable, ctx);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.retryMessages).toHaveLength(1);
+    expect(result.explicitAcks).toHaveLength(0);
+    expect(await leadsByEmail(email)).toHaveLength(0);
   });
 
   it('keeps newer contact data when an older event arrives late', async () => {

@@ -32,7 +32,7 @@ export function adminGet(path: string): Promise<Response> {
 }
 
 export function database() {
-  return openDatabase(loadConfig(env));
+  return openDatabase(loadConfig(env).core);
 }
 
 /** Runs `fn` with a database handle of its own, closed afterwards. */

@@ -6,14 +6,14 @@ import { deliveries, deliveryAttempts } from '../../src/db/schema';
 import { newId } from '../../src/domain/ids';
 import type { DeliveryRequest } from '../../src/fanout/types';
 import worker from '../../src/index';
-import { upsertLead } from '../../src/services/record-lead-event';
+import { insertLead } from './leads';
 import { uniqueEmail } from './api';
 
 /** A lead and one pending delivery row for it, not on any queue: the test drives the consumer itself. */
 export async function pendingDelivery(db: Database, request: Omit<DeliveryRequest, 'leadId'> & { leadId?: string }) {
   const email = uniqueEmail('fanout');
   const at = new Date().toISOString();
-  const leadId = await upsertLead(db, { email, email_normalized: email, name: 'Ada Lovelace', company: 'Analytical', company_domain: 'acme-test.com', touch: { source: 'pricing', at } }, at);
+  const leadId = await insertLead(db, { email, name: 'Ada Lovelace', company: 'Analytical', companyDomain: 'acme-test.com' });
   const id = newId();
   await db.insert(deliveries).values({ id, eventId: newId(), leadId, destination: request.destination, key: request.key ?? 'default', payload: request.payload as never });
   return { id, leadId, email };

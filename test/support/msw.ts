@@ -43,6 +43,23 @@ export const providersSucceed = [
       results: inputs.map((i, n) => ({ id: String(1000 + n), new: true, properties: i.properties, createdAt: now, updatedAt: now, archived: false })),
     });
   }),
+  // Meetings: found by their external URL (none yet), created with an association to the contact, or moved.
+  http.post('https://api.hubapi.com/crm/v3/objects/meetings/search', async ({ request }) => {
+    await remember('hubspot', request);
+    return HttpResponse.json({ total: 0, results: [] });
+  }),
+  http.post('https://api.hubapi.com/crm/v3/objects/meetings', async ({ request }) => {
+    await remember('hubspot', request);
+    const { properties } = (await request.json()) as { properties: Record<string, string> };
+    const now = new Date().toISOString();
+    return HttpResponse.json({ id: '51234567890', properties: { ...properties, hs_createdate: now, hs_lastmodifieddate: now }, createdAt: now, updatedAt: now, archived: false }, { status: 201 });
+  }),
+  http.patch('https://api.hubapi.com/crm/v3/objects/meetings/:id', async ({ request, params }) => {
+    await remember('hubspot', request);
+    const { properties } = (await request.json()) as { properties: Record<string, string> };
+    const now = new Date().toISOString();
+    return HttpResponse.json({ id: String(params.id), properties, createdAt: now, updatedAt: now, archived: false });
+  }),
   http.post('https://product.example.com/webhooks/leadgate', async ({ request }) => {
     await remember('product_webhook', request);
     return new HttpResponse(null, { status: 204 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canMoveStatus, refusedMoveReason } from '../../src/domain/crm-status';
-import { batchOutcome } from '../../src/services/apply-webhook';
+import { batchOutcome } from '../../src/services/events/webhook-received';
 
 const ALL = ['new', 'contacted', 'qualified', 'transferred', 'customer', 'lost'] as const;
 

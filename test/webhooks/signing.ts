@@ -2,8 +2,7 @@ import { createHmac } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { eq } from 'drizzle-orm';
 import { leads } from '../../src/db/schema';
-import { normalizeEmail } from '../../src/domain/email';
-import { upsertLead } from '../../src/services/record-lead-event';
+import { insertLead } from '../support/leads';
 import { env } from 'cloudflare:workers';
 import { loadConfig } from '../../src/config';
 import { call, database } from '../support/api';
@@ -14,9 +13,9 @@ import { call, database } from '../support/api';
  */
 export const ORIGIN = 'https://api.example.com';
 const config = loadConfig(env);
-export const HUBSPOT_SECRET = config.HUBSPOT_CLIENT_SECRET!;
-export const MONDAY_SECRET = config.MONDAY_SIGNING_SECRET!;
-export const [STANDARD_NEW, STANDARD_OLD] = config.STANDARD_WEBHOOK_SECRETS as [string, string];
+export const HUBSPOT_SECRET = config.inboundWebhooks.hubspot.clientSecret!;
+export const MONDAY_SECRET = config.inboundWebhooks.monday.signingSecret!;
+export const [STANDARD_NEW, STANDARD_OLD] = config.inboundWebhooks.standard.secrets as [string, string];
 
 /** `body` as bytes is signed as those bytes (a string as its UTF-8). */
 export function hubspotHeaders(path: string, body: string | Uint8Array, opts: { secret?: string; timestamp?: number } = {}): Record<string, string> {
@@ -33,7 +32,7 @@ export function standardHeaders(body: string | Uint8Array, opts: { secret?: stri
   return { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${signature}` };
 }
 
-export function pipedriveHeaders(user = config.PIPEDRIVE_WEBHOOK_USER!, password = config.PIPEDRIVE_WEBHOOK_PASSWORD!): Record<string, string> {
+export function pipedriveHeaders(user = config.inboundWebhooks.pipedrive.user!, password = config.inboundWebhooks.pipedrive.password!): Record<string, string> {
   return { authorization: `Basic ${btoa(`${user}:${password}`)}` };
 }
 
@@ -56,8 +55,7 @@ export function postRaw(path: string, body: string | Uint8Array, headers: Record
 export async function createLead(email: string, companyDomain = 'acme-test.com'): Promise<string> {
   const { db, close } = database();
   try {
-    const at = new Date().toISOString();
-    return await upsertLead(db, { email, email_normalized: normalizeEmail(email), company_domain: companyDomain, touch: { source: 'pricing', at } }, at);
+    return await insertLead(db, { email, companyDomain });
   } finally {
     await close();
   }

@@ -3,11 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { effectiveStatusMap, leadStatusFor } from '../../src/domain/crm-status';
 import { parseVerifiedBody } from '../../src/integrations/webhooks/payload';
 import { extractStatusChanges } from '../../src/integrations/webhooks/status-changes';
-import { boundedId } from '../../src/integrations/webhooks/verify/crypto';
+import { boundedId } from '../../src/integrations/webhooks/verify/body';
 import { hubspotSignedUri, verifyHubspot } from '../../src/integrations/webhooks/verify/hubspot';
 import { mondayChallenge, verifyMonday } from '../../src/integrations/webhooks/verify/monday';
 import { verifyPipedrive } from '../../src/integrations/webhooks/verify/pipedrive';
 import { verifyStandardWebhook } from '../../src/integrations/webhooks/verify/standard-webhooks';
+import { signStandardWebhook } from '../../src/integrations/webhooks/standard-signature';
 import { mondayToken } from './signing';
 
 const request = (url: string, rawBody: string | Uint8Array, headers: Record<string, string>) => ({
@@ -28,6 +29,9 @@ describe('Standard Webhooks verifier', () => {
 
   it('accepts the reference example', async () => {
     expect(await verify(headers)).toEqual({ ok: true, deliveryId: 'msg_p5jXN8AQM9LWM0D4loKWxJek' });
+  });
+  it('signs outbound notifications with the same scheme: the reference example comes out', async () => {
+    expect(await signStandardWebhook(secret, headers['webhook-id'], 1614265330, body)).toBe(headers['webhook-signature']);
   });
   it('accepts it among several signatures and several secrets (rotation)', async () => {
     const other = 'whsec_bGVhZGdhdGUtdGVzdC1uZXctc3RhbmRhcmQtd2ViaG9vay1rZXk=';

@@ -4,3 +4,4 @@ export * from './deliveries';
 export * from './benchmarks';
 export * from './webhooks';
 export * from './bookings';
+export * from './events';

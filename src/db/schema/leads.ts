@@ -1,19 +1,6 @@
 import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
-/** Consent per purpose as last stated by the person; a purpose never asked about is absent (= refused). */
-export interface Consent {
-  marketing?: boolean;
-  analytics?: boolean;
-  sms?: boolean;
-}
-
-export interface Touch {
-  source: string;
-  utm?: Record<string, string>;
-  referrer?: string;
-  landing_page?: string;
-  at: string;
-}
+import type { Consent, Touch } from '../../domain/contact';
 
 /** One row per person, keyed by normalized email. */
 export const leads = pgTable(
@@ -32,7 +19,7 @@ export const leads = pgTable(
     firstTouch: jsonb('first_touch').$type<Touch>().notNull(),
     lastTouch: jsonb('last_touch').$type<Touch>().notNull(),
     consent: jsonb('consent').$type<Consent>().notNull(),
-    /** Occurrence time of the newest event applied; older events arriving late do not overwrite contact data. */
+    /** Occurrence time of the newest fact applied; older facts arriving late only fill gaps. `created_at` is the oldest's. */
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

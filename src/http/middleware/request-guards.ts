@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { unstorableReason } from '../../domain/text';
-import { ApiError, type FieldError } from '../errors';
+import { type FieldError, ServiceError } from '../../services/errors';
 import { checkJsonBody, readBodyLimited } from '../request-body';
 import type { AppEnv } from '../types';
 
@@ -20,7 +20,7 @@ export function urlGuard(): MiddlewareHandler<AppEnv> {
     for (const [name, value] of Object.entries(c.req.param() as Record<string, string>)) {
       if (unstorableReason(value)) bad.push({ field: name, code: 'invalid_characters', message: 'contains characters that are not allowed' });
     }
-    if (bad.length > 0) throw new ApiError('validation_failed', { detail: bad.map((f) => `${f.field}: ${f.message}`).join('; '), fieldErrors: bad.slice(0, 20) });
+    if (bad.length > 0) throw new ServiceError('validation_failed', { detail: bad.map((f) => `${f.field}: ${f.message}`).join('; '), fieldErrors: bad.slice(0, 20) });
     return next();
   };
 }
@@ -33,7 +33,7 @@ export function urlGuard(): MiddlewareHandler<AppEnv> {
 export function jsonBodyGuard(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (READS_NO_BODY.has(c.req.method)) return next();
-    const bytes = await readBodyLimited(c.req.raw, c.var.config.MAX_BODY_BYTES);
+    const bytes = await readBodyLimited(c.req.raw, c.var.config.core.maxBodyBytes);
     const text = checkJsonBody(bytes, c.req.header('content-type'));
     // Hono keeps the promise of each body form it has read (its type says the value).
     (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(text);
@@ -47,7 +47,7 @@ export function jsonBodyGuard(): MiddlewareHandler<AppEnv> {
  */
 export function rawBodyGuard(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const bytes = await readBodyLimited(c.req.raw, c.var.config.WEBHOOK_MAX_BODY_BYTES);
+    const bytes = await readBodyLimited(c.req.raw, c.var.config.core.webhookMaxBodyBytes);
     (c.req.bodyCache as Record<string, unknown>).arrayBuffer = Promise.resolve(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
     return next();
   };

@@ -80,9 +80,17 @@ export const HoneypotSchema = z
   .optional()
   .openapi({ description: 'Honeypot. Leave empty; a filled value marks the submission as spam (answered 202, stored nowhere).', example: '' });
 
-export const AcceptedSchema = z
-  .object({ id: z.uuid().openapi({ description: 'Id of the accepted event (UUIDv7).', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }) })
-  .openapi('Accepted');
+export const EventIdSchema = z.uuid().openapi({
+  description: 'Id of the accepted event (UUIDv7). `GET /api/v1/events/{id}` (admin) shows it queued, then stored with the lead it created or updated and the deliveries it caused (or failed, with the reason). Also in the `Location` header.',
+  example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f',
+});
+
+export const AcceptedSchema = z.object({ id: EventIdSchema }).openapi('Accepted');
+
+/** The `Location` header of every accepted write: the event, as an admin can open it. */
+export const AcceptedHeaders = z.object({
+  location: z.string().openapi({ description: 'Where the accepted event can be followed: `/api/v1/events/{id}` (admin).', example: '/api/v1/events/01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }),
+});
 
 /** The error responses every public write endpoint documents. */
 export const publicWriteErrors = {

@@ -37,7 +37,7 @@ export const SlotSchema = z
 
 export const BookingAnswerSchema = z
   .object({
-    booking_id: z.uuid().openapi({ description: 'Id of the booking (also the calendar UID prefix).', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }),
+    booking_id: z.uuid().openapi({ description: 'Id of the booking (also the calendar UID prefix), and of its `demo.booked` event: `GET /api/v1/events/{id}` (admin) shows the booking stored with its lead and the invites sent.', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }),
     status: z.enum(['confirmed', 'cancelled']).openapi({ description: 'Booking status.', example: 'confirmed' }),
     start: z.string().openapi({ description: 'Start (UTC).', example: '2026-12-01T15:00:00.000Z' }),
     end: z.string().openapi({ description: 'End (UTC).', example: '2026-12-01T15:30:00.000Z' }),

@@ -1,4 +1,3 @@
-import type { Config } from '../../config';
 import type { Interval } from '../../domain/availability';
 import type { CalendarEvent, HostCalendar } from './types';
 
@@ -27,7 +26,7 @@ export class GoogleCalendar implements HostCalendar {
 
   constructor(
     private readonly calendarId: string,
-    private readonly config: Pick<Config, 'GOOGLE_CALENDAR_ACCESS_TOKEN' | 'GOOGLE_CALENDAR_API_URL' | 'DELIVERY_TIMEOUT_MS'>,
+    private readonly config: { accessToken: string; apiUrl: string; timeoutMs: number },
     private readonly fetcher: typeof fetch = (...args) => fetch(...args),
   ) {}
 
@@ -65,11 +64,11 @@ export class GoogleCalendar implements HostCalendar {
   }
 
   private async call(method: string, path: string, body: unknown, accepted: number[] = []): Promise<Response> {
-    const res = await this.fetcher(`${this.config.GOOGLE_CALENDAR_API_URL}${path}`, {
+    const res = await this.fetcher(`${this.config.apiUrl}${path}`, {
       method,
-      headers: { authorization: `Bearer ${this.config.GOOGLE_CALENDAR_ACCESS_TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: { authorization: `Bearer ${this.config.accessToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
-      signal: AbortSignal.timeout(this.config.DELIVERY_TIMEOUT_MS),
+      signal: AbortSignal.timeout(this.config.timeoutMs),
     });
     if (!res.ok && !accepted.includes(res.status)) {
       await res.body?.cancel();

@@ -5,8 +5,8 @@ import type { CaptchaVerifier } from './types';
 
 export type { CaptchaVerifier, CaptchaOutcome, CaptchaCheck } from './types';
 
-export function captchaVerifier(config: Config): CaptchaVerifier {
-  if (!config.TURNSTILE_ENABLED) return new DisabledCaptcha();
-  if (config.TURNSTILE_MODE === 'local') return new LocalTurnstile(config.TURNSTILE_SECRET_KEY);
-  return new TurnstileVerifier(config);
+export function captchaVerifier(turnstile: Config['turnstile']): CaptchaVerifier {
+  if (!turnstile.enabled) return new DisabledCaptcha();
+  if (turnstile.mode === 'local') return new LocalTurnstile(turnstile.secretKey);
+  return new TurnstileVerifier(turnstile);
 }

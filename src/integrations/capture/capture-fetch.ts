@@ -1,5 +1,5 @@
 import type { Fetcher } from '../provider-call';
-import { devOutbox } from './dev-outbox';
+import { captureLog } from './capture-log';
 
 const SECRET_HEADERS = new Set(['authorization', 'x-api-token', 'x-amz-security-token', 'x-amz-date']);
 
@@ -8,6 +8,8 @@ export function simulatedAnswer(provider: string, request: Request): Response {
   const url = new URL(request.url);
   switch (provider) {
     case 'hubspot':
+      if (url.pathname.endsWith('/meetings/search')) return Response.json({ total: 0, results: [] });
+      if (url.pathname.includes('/meetings')) return Response.json({ id: `captured-${crypto.randomUUID().slice(0, 8)}`, properties: {} }, { status: request.method === 'POST' ? 201 : 200 });
       return Response.json({ status: 'COMPLETE', results: [{ id: `captured-${crypto.randomUUID().slice(0, 8)}`, new: true, properties: {} }] });
     case 'pipedrive':
       if (url.pathname.endsWith('/persons/search')) return Response.json({ success: true, data: { items: [] } });
@@ -22,7 +24,7 @@ export function simulatedAnswer(provider: string, request: Request): Response {
 
 /**
  * A fetch that records the exact request a real provider client built (secrets redacted) on the dev
- * outbox and answers like the provider would. Used for every provider not listed in LIVE_PROVIDERS
+ * capture log and answers like the provider would. Used for every provider not listed in LIVE_PROVIDERS
  * when PROVIDER_MODE=capture.
  */
 export function captureFetch(env: Env, kind: string, provider: string): Fetcher {
@@ -36,7 +38,7 @@ export function captureFetch(env: Env, kind: string, provider: string): Fetcher 
     } catch {
       // form-encoded bodies stay text
     }
-    await devOutbox(env).record({
+    await captureLog(env).record({
       id: crypto.randomUUID(),
       at: new Date().toISOString(),
       kind,

@@ -1,6 +1,6 @@
-import type { CrmContact } from '../../fanout/types';
-import { callProvider, type Fetcher, type SendResult } from '../provider-call';
 import { lookup } from '../../domain/lookup';
+import { callProvider, type Fetcher, type SendResult } from '../provider-call';
+import type { CrmContact, CrmMeeting } from './types';
 
 export interface HubSpotOptions {
   accessToken: string;
@@ -17,6 +17,12 @@ const STATUS_MAP: Record<string, { hs_lead_status?: string; lifecyclestage?: str
   customer: { lifecyclestage: 'customer' },
   lost: { hs_lead_status: 'UNQUALIFIED' },
 };
+
+/** HubSpot-defined association type of meeting → contact. */
+const MEETING_TO_CONTACT = 200;
+const MEETING_OUTCOME: Record<CrmMeeting['status'], string> = { scheduled: 'SCHEDULED', rescheduled: 'RESCHEDULED', cancelled: 'CANCELED' };
+
+const headers = (o: HubSpotOptions) => ({ authorization: `Bearer ${o.accessToken}`, 'content-type': 'application/json' });
 
 export function hubSpotProperties(c: CrmContact): Record<string, string> {
   const props: Record<string, string> = { email: c.email };
@@ -36,10 +42,8 @@ export function hubSpotProperties(c: CrmContact): Record<string, string> {
 export function hubSpotUpsertRequest(o: HubSpotOptions, contacts: CrmContact[]): Request {
   return new Request(`${o.apiUrl}/crm/v3/objects/contacts/batch/upsert`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${o.accessToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      inputs: contacts.map((c) => ({ idProperty: 'email', id: c.email, properties: hubSpotProperties(c) })),
-    }),
+    headers: headers(o),
+    body: JSON.stringify({ inputs: contacts.map((c) => ({ idProperty: 'email', id: c.email, properties: hubSpotProperties(c) })) }),
   });
 }
 
@@ -48,4 +52,55 @@ export function upsertHubSpotContacts(fetcher: Fetcher, o: HubSpotOptions, conta
     timeoutMs: o.timeoutMs,
     reference: (_res, body) => (body as { results?: Array<{ id: string }> } | undefined)?.results?.map((r) => r.id).join(','),
   });
+}
+
+function meetingProperties(m: CrmMeeting): Record<string, string> {
+  return {
+    hs_timestamp: m.start,
+    hs_meeting_title: m.title,
+    hs_meeting_body: m.description,
+    hs_meeting_start_time: m.start,
+    hs_meeting_end_time: m.end,
+    hs_meeting_outcome: MEETING_OUTCOME[m.status],
+    hs_meeting_external_url: m.externalUrl,
+  };
+}
+
+/**
+ * A demo as a HubSpot meeting on the contact's record: the contact is upserted, the meeting is looked
+ * up by its external URL (which names the booking) and updated, or created and associated with the
+ * contact. Looking up first makes a retry after a lost answer update the same meeting, never add one.
+ */
+export async function syncHubSpotMeeting(fetcher: Fetcher, o: HubSpotOptions, contact: CrmContact, m: CrmMeeting): Promise<SendResult> {
+  const upserted = await upsertHubSpotContacts(fetcher, o, [contact]);
+  if (!upserted.ok) return upserted;
+  const contactId = upserted.reference?.split(',')[0];
+  if (!contactId) return { ok: false, retryable: true, error: 'HubSpot did not return the contact id' };
+
+  const search = await callProvider(
+    fetcher,
+    new Request(`${o.apiUrl}/crm/v3/objects/meetings/search`, {
+      method: 'POST',
+      headers: headers(o),
+      body: JSON.stringify({ filterGroups: [{ filters: [{ propertyName: 'hs_meeting_external_url', operator: 'EQ', value: m.externalUrl }] }], properties: ['hs_meeting_title'], limit: 1 }),
+    }),
+    { timeoutMs: o.timeoutMs },
+  );
+  if (!search.ok) return search;
+  const existing = (search.body as { results?: Array<{ id: string }> } | undefined)?.results?.[0]?.id;
+  const properties = meetingProperties(m);
+  const written = existing
+    ? await callProvider(fetcher, new Request(`${o.apiUrl}/crm/v3/objects/meetings/${encodeURIComponent(existing)}`, { method: 'PATCH', headers: headers(o), body: JSON.stringify({ properties }) }), { timeoutMs: o.timeoutMs })
+    : await callProvider(
+        fetcher,
+        new Request(`${o.apiUrl}/crm/v3/objects/meetings`, {
+          method: 'POST',
+          headers: headers(o),
+          body: JSON.stringify({ properties, associations: [{ to: { id: contactId }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: MEETING_TO_CONTACT }] }] }),
+        }),
+        { timeoutMs: o.timeoutMs },
+      );
+  if (!written.ok) return written;
+  const meetingId = existing ?? (written.body as { id?: string } | undefined)?.id;
+  return { ok: true, statusCode: written.statusCode, reference: `${contactId},meeting:${meetingId}` };
 }

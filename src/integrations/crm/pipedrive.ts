@@ -1,5 +1,5 @@
-import type { CrmContact } from '../../fanout/types';
 import { callProvider, type Fetcher, type SendResult } from '../provider-call';
+import type { CrmContact, CrmMeeting } from './types';
 
 export interface PipedriveOptions {
   apiToken: string;
@@ -56,4 +56,49 @@ export async function syncPipedrivePerson(fetcher: Fetcher, o: PipedriveOptions,
   );
   if (!lead.ok) return lead;
   return { ok: true, statusCode: lead.statusCode, reference: `person:${personId},lead:${(lead.body as { data?: { id: string } })?.data?.id}` };
+}
+
+/** Written into the activity's note: how the activity of a booking is found again. */
+const bookingMarker = (bookingId: string) => `leadgate-booking:${bookingId}`;
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * A demo as a Pipedrive "meeting" activity of the person (due date and time in UTC, as Pipedrive takes
+ * them): the person and their lead are synced first, then the activity carrying the booking's marker is
+ * updated, or created. A cancelled demo's activity is marked done and says so.
+ */
+export async function syncPipedriveMeeting(fetcher: Fetcher, o: PipedriveOptions, contact: CrmContact, m: CrmMeeting): Promise<SendResult> {
+  const person = await syncPipedrivePerson(fetcher, o, contact);
+  if (!person.ok) return person;
+  const refs = Object.fromEntries((person.reference ?? '').split(',').map((part) => part.split(':') as [string, string]));
+  const personId = refs.person;
+  if (!personId) return { ok: false, retryable: true, error: 'Pipedrive did not return the person id' };
+
+  const listed = await callProvider(fetcher, new Request(`${o.apiUrl}/v1/persons/${encodeURIComponent(personId)}/activities?limit=100`, { headers: headers(o) }), { timeoutMs: o.timeoutMs });
+  if (!listed.ok) return listed;
+  const activities = (listed.body as { data?: Array<{ id: number; note?: string | null }> | null })?.data ?? [];
+  const existing = activities.find((a) => a.note?.includes(bookingMarker(m.bookingId)))?.id;
+
+  const start = new Date(m.start);
+  const minutes = Math.max(1, Math.round((Date.parse(m.end) - start.getTime()) / 60_000));
+  const fields = {
+    subject: m.status === 'cancelled' ? `Cancelled: ${m.title}` : m.title,
+    type: 'meeting',
+    due_date: start.toISOString().slice(0, 10),
+    due_time: `${pad(start.getUTCHours())}:${pad(start.getUTCMinutes())}`,
+    duration: `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`,
+    done: m.status === 'cancelled' ? 1 : 0,
+    note: `${m.description}\n${bookingMarker(m.bookingId)}`,
+  };
+  const written = existing
+    ? await callProvider(fetcher, new Request(`${o.apiUrl}/v1/activities/${existing}`, { method: 'PUT', headers: headers(o), body: JSON.stringify(fields) }), { timeoutMs: o.timeoutMs })
+    : await callProvider(
+        fetcher,
+        new Request(`${o.apiUrl}/v1/activities`, { method: 'POST', headers: headers(o), body: JSON.stringify({ ...fields, person_id: Number(personId), ...(refs.lead ? { lead_id: refs.lead } : {}) }) }),
+        { timeoutMs: o.timeoutMs },
+      );
+  if (!written.ok) return written;
+  const activityId = existing ?? (written.body as { data?: { id?: number } } | undefined)?.data?.id;
+  return { ok: true, statusCode: written.statusCode, reference: `${person.reference},activity:${activityId}` };
 }

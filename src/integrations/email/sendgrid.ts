@@ -1,4 +1,5 @@
-import type { EmailMessage } from '../../fanout/types';
+import type { EmailMessage } from './types';
+import { bytesToBase64, utf8 } from '../../crypto/encoding';
 import { callProvider, type Fetcher, type SendResult } from '../provider-call';
 import { renderEmail } from './templates';
 
@@ -30,7 +31,7 @@ export function sendGridRequest(o: SendGridOptions, m: EmailMessage): Request {
   }
   if (m.attachments?.length) {
     body.attachments = m.attachments.map((a) => ({
-      content: base64(a.content),
+      content: bytesToBase64(utf8(a.content)),
       filename: a.filename,
       type: a.contentType,
       disposition: 'attachment',
@@ -48,11 +49,4 @@ export function sendWithSendGrid(fetcher: Fetcher, o: SendGridOptions, m: EmailM
     timeoutMs: o.timeoutMs,
     reference: (res) => res.headers.get('x-message-id') ?? undefined,
   });
-}
-
-export function base64(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let binary = '';
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary);
 }

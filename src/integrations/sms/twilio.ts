@@ -1,4 +1,4 @@
-import type { SmsMessage } from '../../fanout/types';
+import type { SmsMessage } from './types';
 import { callProvider, type Fetcher, type SendResult } from '../provider-call';
 
 export interface TwilioOptions {

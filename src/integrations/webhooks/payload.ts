@@ -1,4 +1,5 @@
-import { decodeBody } from './verify/crypto';
+import { storableJson } from '../../domain/text';
+import { decodeBody } from './verify/body';
 
 /** Deeper than any CRM payload; deeper still is refused rather than walked. */
 const MAX_DEPTH = 64;
@@ -22,38 +23,7 @@ export function parseVerifiedBody(raw: Uint8Array): ParsedBody {
   } catch {
     return { ok: false, reason: 'malformed_json' };
   }
-  const counter = { replaced: 0 };
-  const payload = storable(parsed, 0, counter);
-  return payload === TOO_DEEP ? { ok: false, reason: 'too_deep' } : { ok: true, payload, replaced: counter.replaced };
+  const copy = storableJson(parsed, MAX_DEPTH);
+  return copy === 'too_deep' ? { ok: false, reason: 'too_deep' } : { ok: true, payload: copy.value, replaced: copy.replaced };
 }
 
-const TOO_DEEP = Symbol('too deep');
-
-function storable(value: unknown, depth: number, counter: { replaced: number }): unknown {
-  if (typeof value === 'string') return storableString(value, counter);
-  if (value === null || typeof value !== 'object') return value;
-  if (depth >= MAX_DEPTH) return TOO_DEEP;
-  if (Array.isArray(value)) {
-    const out: unknown[] = [];
-    for (const v of value) {
-      const s = storable(v, depth + 1, counter);
-      if (s === TOO_DEEP) return TOO_DEEP;
-      out.push(s);
-    }
-    return out;
-  }
-  const entries: Array<[string, unknown]> = [];
-  for (const [k, v] of Object.entries(value)) {
-    const s = storable(v, depth + 1, counter);
-    if (s === TOO_DEEP) return TOO_DEEP;
-    entries.push([storableString(k, counter), s]);
-  }
-  // fromEntries defines own properties: a "__proto__" key stays a key.
-  return Object.fromEntries(entries);
-}
-
-function storableString(value: string, counter: { replaced: number }): string {
-  if (!value.includes('\u0000') && value.isWellFormed()) return value;
-  counter.replaced++;
-  return value.toWellFormed().replaceAll('\u0000', '\uFFFD');
-}

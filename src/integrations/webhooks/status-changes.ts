@@ -1,4 +1,4 @@
-import { isRecord } from './verify/crypto';
+import { isRecord } from './verify/body';
 import type { WebhookProvider } from './verify';
 
 /**

@@ -1,6 +1,6 @@
 import { createRouter } from '../../http/router';
-import { listBenchmarks } from './list-benchmarks';
+import { listBenchmarksHandler } from './list-benchmarks';
 import { updateBenchmark } from './update-benchmark';
 
 /** Admin (API key, declared on each route): GET /benchmarks, PUT /benchmarks/{industry}. */
-export const benchmarksRouter = createRouter().route('/', listBenchmarks).route('/', updateBenchmark);
+export const benchmarksRouter = createRouter().route('/', listBenchmarksHandler).route('/', updateBenchmark);

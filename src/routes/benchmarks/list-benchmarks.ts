@@ -1,7 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { asc } from 'drizzle-orm';
-import { industryBenchmarks } from '../../db/schema';
-import { withDatabase } from '../../http/database';
+import { serviceContext } from '../../http/service-context';
+import { listBenchmarks } from '../../services/save-benchmark';
 import { adminErrors } from '../../http/schemas/common';
 import { createRouter } from '../../http/router';
 import { BenchmarkSchema, benchmarkView } from './benchmark-view';
@@ -20,7 +19,7 @@ export const listBenchmarksRoute = defineRoute('admin', {
   },
 });
 
-export const listBenchmarks = createRouter().openapi(listBenchmarksRoute, async (c) => {
-  const rows = await withDatabase(c, (db) => db.select().from(industryBenchmarks).orderBy(asc(industryBenchmarks.industry)));
+export const listBenchmarksHandler = createRouter().openapi(listBenchmarksRoute, async (c) => {
+  const rows = await listBenchmarks({ ctx: serviceContext(c) });
   return c.json({ items: rows.map(benchmarkView) }, 200);
 });

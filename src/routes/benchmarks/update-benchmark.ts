@@ -1,7 +1,6 @@
-import { withDatabase } from '../../http/database';
+import { serviceContext } from '../../http/service-context';
 import { adminErrors } from '../../http/schemas/common';
 import { createRouter } from '../../http/router';
-import { logger } from '../../logger';
 import { saveBenchmark } from '../../services/save-benchmark';
 import { BenchmarkInputSchema, BenchmarkSchema, IndustryParam, benchmarkView } from './benchmark-view';
 import { defineRoute } from '../../http/route';
@@ -26,7 +25,6 @@ export const updateBenchmarkRoute = defineRoute('admin', {
 export const updateBenchmark = createRouter().openapi(updateBenchmarkRoute, async (c) => {
   const { industry } = c.req.valid('param');
   const input = c.req.valid('json');
-  const row = await withDatabase(c, (db) => saveBenchmark(db, industry, input));
-  logger.info('benchmarks.updated', { request_id: c.var.requestId, industry });
+  const row = await saveBenchmark({ ctx: serviceContext(c), input: { industry, benchmark: input } });
   return c.json(benchmarkView(row), 200);
 });

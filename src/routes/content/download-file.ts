@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { verifyDownload } from '../../domain/signed-link';
-import { ApiError } from '../../http/errors';
+import { ServiceError } from '../../services/errors';
 import { problemResponseDoc } from '../../http/schemas/problem';
 import { createRouter } from '../../http/router';
 import { logger } from '../../logger';
@@ -32,17 +32,17 @@ export const downloadFile = createRouter().openapi(downloadFileRoute, async (c) 
   const { slug } = c.req.valid('param');
   const q = c.req.valid('query');
   const check = await verifyDownload(
-    c.var.config.DOWNLOAD_LINK_SECRET,
+    c.var.config.content.linkSecret,
     { slug, downloadId: q.download, expires: q.expires, signature: q.signature },
     Math.floor(Date.now() / 1000),
   );
   if (!check.ok && check.reason === 'invalid') {
     logger.warn('content.link_refused', { request_id: c.var.requestId, asset_slug: slug });
-    throw new ApiError('forbidden', { detail: 'This download link is not valid.' });
+    throw new ServiceError('forbidden', { detail: 'This download link is not valid.' });
   }
-  if (!check.ok) throw new ApiError('link_expired', { detail: 'Request the document again to receive a new link.' });
-  const asset = c.var.config.CONTENT_ASSETS.get(slug);
-  if (!asset) throw new ApiError('not_found', { detail: 'This document is no longer available.' });
+  if (!check.ok) throw new ServiceError('link_expired', { detail: 'Request the document again to receive a new link.' });
+  const asset = c.var.config.content.assets.get(slug);
+  if (!asset) throw new ServiceError('not_found', { detail: 'This document is no longer available.' });
   logger.info('content.link_followed', { request_id: c.var.requestId, asset_slug: slug, download_id: check.grant.downloadId });
   return c.redirect(asset.url, 302);
 });

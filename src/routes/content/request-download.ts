@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { ASSET_SLUG } from '../../domain/content-assets';
-import { idempotent } from '../../http/idempotency';
-import { IdempotencyKeyHeader, ProblemSchema, publicWriteErrors } from '../../http/schemas/common';
+import { acceptedHeaders, idempotent } from '../../http/idempotency';
+import { AcceptedHeaders, EventIdSchema, IdempotencyKeyHeader, ProblemSchema, publicWriteErrors } from '../../http/schemas/common';
 import { contactFields } from '../../http/schemas/lead-submission';
 import { createRouter } from '../../http/router';
 import { clientIp, serviceContext } from '../../http/service-context';
@@ -16,7 +16,7 @@ const DownloadRequestSchema = z.strictObject({ ...contactFields }).openapi('Down
 
 const DownloadGrantedSchema = z
   .object({
-    id: z.uuid().openapi({ description: 'Download id (UUIDv7), signed into the link.', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }),
+    id: EventIdSchema.openapi({ description: 'Download id (UUIDv7), signed into the link; also the id of its event: `GET /api/v1/events/{id}` (admin) shows the download stored with its lead and deliveries. Also in `Location`.' }),
     download_url: z.string().url().openapi({ description: 'Signed link to the asset; also emailed to the requester.', example: 'https://api.example.com/api/v1/content/state-of-b2b-sales-2026/file?download=01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f&expires=1796000000&signature=3q2-7w' }),
     expires_at: z.iso.datetime().openapi({ description: 'When the link stops working.', example: '2026-12-01T10:00:00.000Z' }),
   })
@@ -37,7 +37,7 @@ export const requestDownloadRoute = defineRoute('public', {
     body: { required: true, content: { 'application/json': { schema: DownloadRequestSchema } } },
   },
   responses: {
-    202: { description: 'Accepted: the download is recorded durably; here is the link.', content: { 'application/json': { schema: DownloadGrantedSchema } } },
+    202: { description: 'Accepted: the download is recorded durably; here is the link.', headers: AcceptedHeaders, content: { 'application/json': { schema: DownloadGrantedSchema } } },
     404: { description: 'No asset with this slug.', content: { 'application/problem+json': { schema: ProblemSchema } } },
     ...publicWriteErrors,
   },
@@ -47,11 +47,10 @@ export const requestDownload = createRouter().openapi(requestDownloadRoute, asyn
   const { slug } = c.req.valid('param');
   const request = c.req.valid('json');
   const { turnstile_token, ...fingerprint } = request;
-  return idempotent(c, `content:${slug}`, fingerprint, async (eventId) => {
-    const granted = await captureDownload({
-      ctx: serviceContext(c),
-      input: { slug, request, clientIp: clientIp(c), eventId },
-    });
-    return { status: 202, body: { ...granted } };
-  }) as never;
+  const answer = await idempotent(c, `content:${slug}`, fingerprint, async (eventId) => ({
+    status: 202 as const,
+    body: await captureDownload({ ctx: serviceContext(c), input: { slug, request, clientIp: clientIp(c), eventId } }),
+  }));
+  acceptedHeaders(c, answer.body.id, answer.replayed);
+  return c.json(answer.body, answer.status);
 });

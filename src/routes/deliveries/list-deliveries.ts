@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { DELIVERY_STATUSES } from '../../db/schema';
-import { withDatabase } from '../../http/database';
+import { DESTINATIONS } from '../../fanout/types';
+import { serviceContext } from '../../http/service-context';
 import { adminErrors } from '../../http/schemas/common';
 import { createRouter } from '../../http/router';
 import { listDeliveries } from '../../services/manage-deliveries';
@@ -10,9 +11,10 @@ import { defineRoute } from '../../http/route';
 
 const QuerySchema = z.object({
   status: z.enum(DELIVERY_STATUSES).optional().openapi({ description: 'Only deliveries in this state.', example: 'failed' }),
-  destination: z.enum(['email', 'crm', 'webhook', 'sms']).optional().openapi({ description: 'Only this kind of destination.', example: 'crm' }),
+  destination: z.enum(DESTINATIONS).optional().openapi({ description: 'Only this kind of destination.', example: 'crm' }),
   key: z.string().max(100).optional().openapi({ description: 'Only this key (CRM name or email template).', example: 'hubspot' }),
   lead_id: z.uuid().optional().openapi({ description: 'Only this lead\'s deliveries.', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0b' }),
+  event_id: z.uuid().optional().openapi({ description: 'Only the deliveries this event caused.', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0a' }),
   ...pageQuery,
 });
 
@@ -34,8 +36,9 @@ export const listDeliveriesRoute = defineRoute('admin', {
 
 export const listDeliveriesHandler = createRouter().openapi(listDeliveriesRoute, async (c) => {
   const q = c.req.valid('query');
-  const page = await withDatabase(c, (db) =>
-    listDeliveries(db, { status: q.status, destination: q.destination, key: q.key, leadId: q.lead_id, after: q.cursor ? decodeCursor(q.cursor) : undefined, limit: q.limit }),
-  );
+  const page = await listDeliveries({
+    ctx: serviceContext(c),
+    input: { status: q.status, destination: q.destination, key: q.key, leadId: q.lead_id, eventId: q.event_id, after: q.cursor ? decodeCursor(q.cursor) : undefined, limit: q.limit },
+  });
   return c.json({ items: page.items.map(deliveryView), next_cursor: page.next ? encodeCursor(page.next) : null }, 200);
 });

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { withDatabase } from '../../http/database';
+import { serviceContext } from '../../http/service-context';
+import { DESTINATIONS } from '../../fanout/types';
 import { adminErrors } from '../../http/schemas/common';
 import { problemResponseDoc } from '../../http/schemas/problem';
 import { createRouter } from '../../http/router';
@@ -33,7 +34,7 @@ export const replayAllRoute = defineRoute('admin', {
       content: {
         'application/json': {
           schema: z.strictObject({
-            destination: z.enum(['email', 'crm', 'webhook', 'sms']).openapi({ description: 'Destination kind.', example: 'crm' }),
+            destination: z.enum(DESTINATIONS).openapi({ description: 'Destination kind.', example: 'crm' }),
             key: z.string().max(100).optional().openapi({ description: 'Only this CRM or template.', example: 'hubspot' }),
           }),
         },
@@ -49,11 +50,11 @@ export const replayAllRoute = defineRoute('admin', {
 export const replayDeliveriesHandler = createRouter()
   .openapi(replayAllRoute, async (c) => {
     const { destination, key } = c.req.valid('json');
-    const replayed = await withDatabase(c, (db) => replayFailedDeliveries(db, c.env.DELIVERIES_QUEUE, destination, key));
+    const replayed = await replayFailedDeliveries({ ctx: serviceContext(c), input: { destination, key } });
     return c.json({ replayed }, 202);
   })
   .openapi(replayOneRoute, async (c) => {
     const { id } = c.req.valid('param');
-    await withDatabase(c, (db) => replayDelivery(db, c.env.DELIVERIES_QUEUE, id));
-    return c.json({ replayed: 1 }, 202);
+    const replayed = await replayDelivery({ ctx: serviceContext(c), input: { id } });
+    return c.json({ replayed }, 202);
   });

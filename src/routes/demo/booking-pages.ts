@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { BookingAction } from '../../domain/booking-link';
-import { ApiError } from '../../http/errors';
+import { escapeHtml } from '../../domain/text';
+import { ServiceError } from '../../services/errors';
 import { createRouter } from '../../http/router';
 import { BookingIdParam, BookingLinkQuery } from '../../http/schemas/demo';
 import { serviceContext } from '../../http/service-context';
@@ -11,15 +12,14 @@ import { defineRoute } from '../../http/route';
  * What a person gets when they click the cancel or reschedule link in their invite: a page (a GET never
  * changes anything, so mail scanners that open links are harmless) whose button makes the POST.
  */
-const esc = (v: string) => v.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 
 function page(title: string, body: string, script = ''): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex"><title>${esc(title)}</title>
+<meta name="robots" content="noindex"><title>${escapeHtml(title)}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:560px;margin:3em auto;padding:0 1em;color:#1f2933;line-height:1.5}
 button{font:inherit;padding:.5em 1em;margin:.25em 0;border-radius:6px;border:1px solid #9aa5b1;background:#fff;cursor:pointer}
 button.primary{background:#1f2933;color:#fff}#result{margin-top:1em;font-weight:600}</style></head>
-<body><h1>${esc(title)}</h1>${body}<p id="result" role="status"></p><script>${script}</script></body></html>`;
+<body><h1>${escapeHtml(title)}</h1>${body}<p id="result" role="status"></p><script>${script}</script></body></html>`;
 }
 
 const post = (bodyExpr: string) => `async function send(payload) {
@@ -97,7 +97,7 @@ function pageHandler(action: BookingAction) {
     try {
       hostId = (await verifiedLink(serviceContext(c), id, token, action)).host_id;
     } catch (err) {
-      if (!(err instanceof ApiError)) throw err;
+      if (!(err instanceof ServiceError)) throw err;
       return c.html(page('This link is not valid', '<p>Please use the link from your latest invite email, or reply to it.</p>'), 403);
     }
     const p = PAGES[action];

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
-import { idempotent } from '../../http/idempotency';
+import { acceptedHeaders, idempotent } from '../../http/idempotency';
 import { createRouter } from '../../http/router';
-import { IdempotencyKeyHeader, ProblemSchema, publicWriteErrors } from '../../http/schemas/common';
+import { AcceptedHeaders, IdempotencyKeyHeader, ProblemSchema, publicWriteErrors } from '../../http/schemas/common';
 import { BookingAnswerSchema, DemoRequestSchema, SlotSchema } from '../../http/schemas/demo';
 import { clientIp, serviceContext } from '../../http/service-context';
 import { bookDemo } from '../../services/book-demo';
@@ -27,7 +27,7 @@ export const createBookingRoute = defineRoute('public', {
     body: { required: true, content: { 'application/json': { schema: DemoRequestSchema } } },
   },
   responses: {
-    201: { description: 'Booked.', content: { 'application/json': { schema: BookingAnswerSchema } } },
+    201: { description: 'Booked. `Location` is the booking\'s `demo.booked` event (admin), which shows the lead and the invites it caused.', headers: AcceptedHeaders, content: { 'application/json': { schema: BookingAnswerSchema } } },
     ...publicWriteErrors,
     409: { description: 'The slot is taken (see `nearest_slots`), the email already has an upcoming demo, or an Idempotency-Key is in progress.', content: { 'application/problem+json': { schema: ConflictSchema } } },
     429: { description: 'Too many booking attempts for this email, or submissions from this network. See Retry-After.', content: { 'application/problem+json': { schema: ProblemSchema } } },
@@ -37,8 +37,10 @@ export const createBookingRoute = defineRoute('public', {
 export const createBooking = createRouter().openapi(createBookingRoute, async (c) => {
   const request = c.req.valid('json');
   const { turnstile_token, ...fingerprint } = request;
-  return idempotent(c, 'demo-request', fingerprint, async (eventId) => {
-    const answer = await bookDemo({ ctx: serviceContext(c), input: { request, clientIp: clientIp(c), eventId } });
-    return { status: 201, body: { ...answer } };
-  }) as never;
+  const answer = await idempotent(c, 'demo-request', fingerprint, async (eventId) => ({
+    status: 201 as const,
+    body: await bookDemo({ ctx: serviceContext(c), input: { request, clientIp: clientIp(c), eventId } }),
+  }));
+  acceptedHeaders(c, answer.body.booking_id, answer.replayed);
+  return c.json(answer.body, answer.status);
 });

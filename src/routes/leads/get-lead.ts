@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { withDatabase } from '../../http/database';
-import { ApiError } from '../../http/errors';
+import { serviceContext } from '../../http/service-context';
+import { ServiceError } from '../../services/errors';
 import { adminErrors } from '../../http/schemas/common';
 import { createRouter } from '../../http/router';
 import { listDeliveries } from '../../services/manage-deliveries';
@@ -28,10 +28,9 @@ export const getLeadRoute = defineRoute('admin', {
 
 export const getLead = createRouter().openapi(getLeadRoute, async (c) => {
   const { id } = c.req.valid('param');
-  const found = await withDatabase(c, async (db) => {
-    const lead = await getLeadWithHistory(db, id);
-    return lead && { ...lead, deliveries: (await listDeliveries(db, { leadId: id, limit: 200 })).items };
-  });
-  if (!found) throw new ApiError('not_found', { detail: 'No lead with this id.' });
-  return c.json({ ...leadView(found.lead), events: found.events.map(leadEventView), deliveries: found.deliveries.map(deliveryView) }, 200);
+  const ctx = serviceContext(c);
+  const found = await getLeadWithHistory({ ctx, input: { id } });
+  if (!found) throw new ServiceError('not_found', { detail: 'No lead with this id.' });
+  const { items: deliveries } = await listDeliveries({ ctx, input: { leadId: id, limit: 200 } });
+  return c.json({ ...leadView(found.lead), events: found.events.map(leadEventView), deliveries: deliveries.map(deliveryView) }, 200);
 });

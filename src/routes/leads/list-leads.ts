@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { withDatabase } from '../../http/database';
+import { serviceContext } from '../../http/service-context';
 import { decodeCursor, encodeCursor, pageQuery } from '../cursor';
 import { adminErrors } from '../../http/schemas/common';
 import { LEAD_SOURCES } from '../../http/schemas/lead-submission';
@@ -39,8 +39,9 @@ export const listLeadsRoute = defineRoute('admin', {
 
 export const listLeadsHandler = createRouter().openapi(listLeadsRoute, async (c) => {
   const q = c.req.valid('query');
-  const page = await withDatabase(c, (db) =>
-    listLeads(db, { email: q.email, source: q.source, since: q.since ? new Date(q.since) : undefined, after: q.cursor ? decodeCursor(q.cursor) : undefined, limit: q.limit }),
-  );
+  const page = await listLeads({
+    ctx: serviceContext(c),
+    input: { email: q.email, source: q.source, since: q.since ? new Date(q.since) : undefined, after: q.cursor ? decodeCursor(q.cursor) : undefined, limit: q.limit },
+  });
   return c.json({ items: page.items.map(leadView), next_cursor: page.next ? encodeCursor(page.next) : null }, 200);
 });

@@ -1,6 +1,6 @@
 import { BREAK_EVEN_LIMIT_MONTHS, HORIZON_MONTHS } from '../../domain/roi';
-import { idempotent } from '../../http/idempotency';
-import { IdempotencyKeyHeader, publicWriteErrors } from '../../http/schemas/common';
+import { acceptedHeaders, idempotent } from '../../http/idempotency';
+import { AcceptedHeaders, IdempotencyKeyHeader, publicWriteErrors } from '../../http/schemas/common';
 import { createRouter } from '../../http/router';
 import { clientIp, serviceContext } from '../../http/service-context';
 import { calculateRoiForProspect } from '../../services/calculate-roi';
@@ -36,7 +36,7 @@ export const calculateRoiRoute = defineRoute('public', {
     body: { required: true, content: { 'application/json': { schema: RoiRequestSchema } } },
   },
   responses: {
-    200: { description: 'The result, with the assumptions and working behind it.', content: { 'application/json': { schema: RoiAnswerSchema } } },
+    200: { description: 'The result, with the assumptions and working behind it. The calculation is recorded through the events queue (`Location`).', headers: AcceptedHeaders, content: { 'application/json': { schema: RoiAnswerSchema } } },
     ...publicWriteErrors,
   },
 });
@@ -44,8 +44,10 @@ export const calculateRoiRoute = defineRoute('public', {
 export const calculateRoi = createRouter().openapi(calculateRoiRoute, async (c) => {
   const request = c.req.valid('json');
   const { turnstile_token, ...fingerprint } = request;
-  return idempotent(c, 'roi', fingerprint, async (eventId) => {
-    const answer = await calculateRoiForProspect({ ctx: serviceContext(c), input: { request, clientIp: clientIp(c), eventId } });
-    return { status: 200, body: answer };
-  }) as never;
+  const answer = await idempotent(c, 'roi', fingerprint, async (eventId) => ({
+    status: 200 as const,
+    body: await calculateRoiForProspect({ ctx: serviceContext(c), input: { request, clientIp: clientIp(c), eventId } }),
+  }));
+  acceptedHeaders(c, answer.body.id, answer.replayed);
+  return c.json(answer.body, answer.status);
 });

@@ -1,4 +1,4 @@
-import { ApiError } from '../../http/errors';
+import { ServiceError } from '../../services/errors';
 import { createRouter } from '../../http/router';
 import { answerWebhook, webhookResponses } from './receipt';
 import { defineRoute } from '../../http/route';
@@ -16,7 +16,7 @@ export const crmUpdateRoute = defineRoute('webhook', {
 });
 
 export const receiveCrmUpdate = createRouter().openapi(crmUpdateRoute, async (c) => {
-  const provider = c.var.config.CRM_WEBHOOK_PROVIDER;
-  if (!provider) throw new ApiError('not_found', { detail: 'No such endpoint.' });
-  return (await answerWebhook(c, provider)) as never;
+  const provider = c.var.config.inboundWebhooks.crmUpdateProvider;
+  if (!provider) throw new ServiceError('not_found', { detail: 'No such endpoint.' });
+  return c.json(await answerWebhook(c, provider), 200);
 });

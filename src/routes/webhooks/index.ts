@@ -1,5 +1,6 @@
 import { createRouter } from '../../http/router';
 import { receiveCrmUpdate } from './crm-update';
+import { getWebhookEventHandler } from './get-webhook-event';
 import { listWebhookEventsHandler } from './list-webhook-events';
 import { receiveProviderWebhook } from './receive-webhook';
 import { replayWebhookEventHandler } from './replay-webhook-event';
@@ -13,4 +14,5 @@ export const webhooksRouter = createRouter()
   .route('/', receiveCrmUpdate)
   .route('/', receiveProviderWebhook)
   .route('/', listWebhookEventsHandler)
-  .route('/', replayWebhookEventHandler);
+  .route('/', replayWebhookEventHandler)
+  .route('/', getWebhookEventHandler);

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { WEBHOOK_OUTCOMES } from '../../db/schema';
-import { withDatabase } from '../../http/database';
+import { serviceContext } from '../../http/service-context';
 import { adminErrors } from '../../http/schemas/common';
 import { createRouter } from '../../http/router';
 import { WEBHOOK_PROVIDERS } from '../../integrations/webhooks/verify';
@@ -42,14 +42,15 @@ export const listWebhookEventsRoute = defineRoute('admin', {
 
 export const listWebhookEventsHandler = createRouter().openapi(listWebhookEventsRoute, async (c) => {
   const q = c.req.valid('query');
-  const page = await withDatabase(c, (db) =>
-    listWebhookEvents(db, {
+  const page = await listWebhookEvents({
+    ctx: serviceContext(c),
+    input: {
       provider: q.provider,
       outcome: q.outcome,
       verified: q.verified === undefined ? undefined : q.verified === 'true',
       after: q.cursor ? decodeCursor(q.cursor) : undefined,
       limit: q.limit,
-    }),
-  );
+    },
+  });
   return c.json({ items: page.items.map(webhookEventView), next_cursor: page.next ? encodeCursor(page.next) : null }, 200);
 });

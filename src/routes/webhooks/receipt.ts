@@ -1,17 +1,17 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { ApiError } from '../../http/errors';
+import { ServiceError } from '../../services/errors';
 import { ProblemSchema } from '../../http/schemas/common';
 import { serviceContext } from '../../http/service-context';
 import type { AppEnv } from '../../http/types';
-import { decodeBody } from '../../integrations/webhooks/verify/crypto';
+import { decodeBody } from '../../integrations/webhooks/verify/body';
 import { mondayChallenge } from '../../integrations/webhooks/verify/monday';
 import type { WebhookProvider } from '../../integrations/webhooks/verify';
-import { receiveWebhook } from '../../services/receive-webhook';
+import { receiveWebhook, type Receipt } from '../../services/receive-webhook';
 
 export const WebhookReceiptSchema = z
   .object({
-    id: z.uuid().openapi({ description: 'The recorded webhook event (see GET /api/v1/webhook-events).', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }),
+    id: z.uuid().openapi({ description: 'The recorded webhook event: `GET /api/v1/webhook-events/{id}` (admin) shows it and what applying it did.', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }),
     duplicate: z.boolean().openapi({ description: 'True when this delivery id was received before: acknowledged, not applied again.', example: false }),
   })
   .openapi('WebhookReceipt');
@@ -36,19 +36,18 @@ export const webhookResponses = {
  * middleware only checked their size (and left them cached by Hono as bytes); nothing decodes or
  * parses them before the check passes.
  */
-export async function answerWebhook(c: Context<AppEnv>, provider: WebhookProvider): Promise<Response> {
+export async function answerWebhook(c: Context<AppEnv>, provider: WebhookProvider): Promise<{ challenge: string } | Receipt> {
   const rawBody = new Uint8Array(await c.req.arrayBuffer());
   if (provider === 'monday') {
     const challenge = mondayChallenge(decodeBody(rawBody));
     if (challenge !== null) {
       // Only a configured integration completes the handshake; an unconfigured one refuses like any call.
-      if (!c.var.config.MONDAY_SIGNING_SECRET) throw new ApiError('unauthorized', { detail: 'The webhook could not be authenticated.' });
-      return c.json({ challenge }, 200);
+      if (!c.var.config.inboundWebhooks.monday.signingSecret) throw new ServiceError('unauthorized', { detail: 'The webhook could not be authenticated.' });
+      return { challenge };
     }
   }
-  const receipt = await receiveWebhook({
-    ctx: serviceContext(c),
+  return receiveWebhook({
+    ctx: serviceContext(c, { actor: `webhook:${provider}` }),
     input: { provider, request: { method: c.req.method, url: c.req.url, headers: c.req.raw.headers, rawBody } },
   });
-  return c.json(receipt, 200);
 }

@@ -24,5 +24,5 @@ export const receiveWebhookRoute = defineRoute('webhook', {
 
 export const receiveProviderWebhook = createRouter().openapi(receiveWebhookRoute, async (c) => {
   const { provider } = c.req.valid('param');
-  return (await answerWebhook(c, provider)) as never;
+  return c.json(await answerWebhook(c, provider), 200);
 });

@@ -1,5 +1,4 @@
 import { z } from '@hono/zod-openapi';
-import { withDatabase } from '../../http/database';
 import { adminErrors, ProblemSchema } from '../../http/schemas/common';
 import { createRouter } from '../../http/router';
 import { serviceContext } from '../../http/service-context';
@@ -29,6 +28,7 @@ export const replayWebhookEventRoute = defineRoute('admin', {
 
 export const replayWebhookEventHandler = createRouter().openapi(replayWebhookEventRoute, async (c) => {
   const { id } = c.req.valid('param');
-  const { eventId } = await withDatabase(c, (db) => replayWebhookEvent({ ctx: serviceContext(c), input: { db, id } }));
+  const { eventId } = await replayWebhookEvent({ ctx: serviceContext(c), input: { id } });
+  c.header('location', `/api/v1/events/${eventId}`);
   return c.json({ event_id: eventId }, 202);
 });

@@ -1,12 +1,6 @@
-/** Escapes user-provided text for HTML email bodies. */
-export function escapeHtml(value: unknown): string {
-  return String(value ?? '')
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
-}
+import { escapeHtml } from '../../../domain/text';
+
+export { escapeHtml };
 
 /** Wraps a body in the minimal, client-safe layout every Leadgate email uses. */
 export function layout(title: string, bodyHtml: string): string {

@@ -1,4 +1,6 @@
-import { base64ToBytes, bodyDeliveryId, boundedId, concatBytes, hmacSha256Matches, isRecord, parseJson, utf8 } from './crypto';
+import { base64ToBytes, concatBytes, utf8 } from '../../../crypto/encoding';
+import { hmacSha256Matches } from '../../../crypto/hmac';
+import { bodyDeliveryId, boundedId, isRecord, parseJson } from './body';
 import { reject, type InboundWebhook, type Verification } from './types';
 
 /** The percent-escapes HubSpot decodes in the URI before it signs (its request-validation docs). */

@@ -9,17 +9,17 @@ export const WEBHOOK_PROVIDERS = ['hubspot', 'pipedrive', 'monday', 'standard'] 
 export type WebhookProvider = (typeof WEBHOOK_PROVIDERS)[number];
 
 /** Runs the provider's check with the secrets configured for it; unconfigured means refused. */
-export function verifyDelivery(provider: WebhookProvider, req: InboundWebhook, config: Config, now: Date): Promise<Verification> {
-  const toleranceSeconds = config.WEBHOOK_TOLERANCE_SECONDS;
+export function verifyDelivery(provider: WebhookProvider, req: InboundWebhook, config: Config['inboundWebhooks'], now: Date): Promise<Verification> {
+  const { toleranceSeconds } = config;
   switch (provider) {
     case 'hubspot':
-      return verifyHubspot(req, { clientSecret: config.HUBSPOT_CLIENT_SECRET, toleranceSeconds }, now);
+      return verifyHubspot(req, { clientSecret: config.hubspot.clientSecret, toleranceSeconds }, now);
     case 'pipedrive':
-      return verifyPipedrive(req, { user: config.PIPEDRIVE_WEBHOOK_USER, password: config.PIPEDRIVE_WEBHOOK_PASSWORD });
+      return verifyPipedrive(req, config.pipedrive);
     case 'monday':
-      return verifyMonday(req, { signingSecret: config.MONDAY_SIGNING_SECRET }, now);
+      return verifyMonday(req, config.monday, now);
     case 'standard':
-      return verifyStandardWebhook(req, { secrets: config.STANDARD_WEBHOOK_SECRETS, toleranceSeconds }, now);
+      return verifyStandardWebhook(req, { secrets: config.standard.secrets, toleranceSeconds }, now);
   }
 }
 

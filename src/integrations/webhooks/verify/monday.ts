@@ -1,5 +1,6 @@
 import { errors, jwtVerify } from 'jose';
-import { bodyDeliveryId, boundedId, isRecord, parseJson, utf8 } from './crypto';
+import { utf8 } from '../../../crypto/encoding';
+import { bodyDeliveryId, boundedId, isRecord, parseJson } from './body';
 import { reject, type InboundWebhook, type Verification } from './types';
 
 /**

@@ -1,5 +1,5 @@
-import { secretsEqual } from '../../../http/middleware/admin-auth';
-import { bodyDeliveryId, boundedId, isRecord, parseJson } from './crypto';
+import { secretsEqual } from '../../../crypto/hmac';
+import { bodyDeliveryId, boundedId, isRecord, parseJson } from './body';
 import { reject, type InboundWebhook, type Verification } from './types';
 
 /**

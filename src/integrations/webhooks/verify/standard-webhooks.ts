@@ -1,10 +1,7 @@
-import { base64ToBytes, boundedId, concatBytes, hmacSha256Matches } from './crypto';
+import { base64ToBytes } from '../../../crypto/encoding';
+import { standardSignatureMatches, standardWebhookKey } from '../standard-signature';
+import { boundedId } from './body';
 import { reject, type InboundWebhook, type Verification } from './types';
-
-/** A `whsec_…` secret → its key bytes (the base64 after the prefix). */
-export function standardWebhookKey(secret: string): Uint8Array | null {
-  return base64ToBytes(secret.trim().replace(/^whsec_/, ''));
-}
 
 /**
  * Standard Webhooks (standardwebhooks.com): `webhook-signature` is a space-separated list of
@@ -34,10 +31,9 @@ export async function verifyStandardWebhook(
     .slice(0, 10);
   if (signatures.length === 0) return reject('malformed_header');
 
-  const content = concatBytes(`${id}.${timestamp}.`, req.rawBody);
   for (const key of keys) {
     for (const signature of signatures) {
-      if (await hmacSha256Matches(key, content, signature)) return { ok: true, deliveryId: await boundedId('', id) };
+      if (await standardSignatureMatches(key, id, timestamp, req.rawBody, signature)) return { ok: true, deliveryId: await boundedId('', id) };
     }
   }
   return reject('bad_signature');

@@ -1,0 +1,362 @@
+import { z } from 'zod';
+import { ContentAssetsSchema } from '../domain/content-assets';
+import { StatusTableSchema, effectiveStatusMap } from '../domain/crm-status';
+import { DemoHostsSchema } from '../domain/demo-hosts';
+import { bool, csv, int, json, optionalText, optionalUrl, secret, text, url } from './vars';
+
+/**
+ * Configuration comes from the Worker's env (vars in wrangler.toml, secrets from `wrangler secret put`,
+ * .dev.vars locally) and is parsed once per isolate, one area at a time, when that area is first used.
+ * Each component gets only its area. A missing or unsafe value names the variable and the feature that
+ * needs it, and breaks only that feature: a bad BOOKING_LINK_SECRET stops demo booking, not lead capture,
+ * and never the Scheduler's alarms for a value they do not read.
+ */
+type RawEnv = Record<string, unknown>;
+
+const mustIn = (ctx: z.RefinementCtx, path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+
+const SECTIONS = {
+  core: {
+    feature: 'the API',
+    schema: z
+      .object({
+        ENVIRONMENT: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['development', 'test', 'production']).default('production')),
+        DATABASE_URL: z.url(),
+        /** Dev/test only: host:port of the local WebSocket→TCP bridge the Neon driver talks through. */
+        NEON_WS_PROXY: optionalText(),
+        /** The API's public origin: links in emails are built on it, never on the request's Host header. */
+        PUBLIC_API_URL: optionalUrl().refine((u) => u === undefined || /^https?:\/\/[^/]+\/?$/.test(u), 'must be an origin such as https://api.example.com (no path)'),
+        CORS_ORIGINS: csv(),
+        MAX_BODY_BYTES: int(16 * 1024),
+        WEBHOOK_MAX_BODY_BYTES: int(256 * 1024),
+        /** Set by `npm run dev` only: track the local in-memory events queue so Ctrl-C can wait for it to drain. */
+        LOCAL_QUEUE_GAUGE: bool(false),
+      })
+      .superRefine((c, ctx) => {
+        if (c.ENVIRONMENT !== 'production') return;
+        if (!c.PUBLIC_API_URL) mustIn(ctx, 'PUBLIC_API_URL', 'is required in production (links in emails are built on it)');
+        if (c.NEON_WS_PROXY) mustIn(ctx, 'NEON_WS_PROXY', 'is for local development only');
+        if (c.LOCAL_QUEUE_GAUGE) mustIn(ctx, 'LOCAL_QUEUE_GAUGE', 'is for local development only');
+      })
+      .transform((c) => ({
+        environment: c.ENVIRONMENT,
+        databaseUrl: c.DATABASE_URL,
+        neonWsProxy: c.NEON_WS_PROXY,
+        publicOrigin: (c.PUBLIC_API_URL ?? 'http://localhost:8787').replace(/\/$/, ''),
+        corsOrigins: c.CORS_ORIGINS,
+        maxBodyBytes: c.MAX_BODY_BYTES,
+        webhookMaxBodyBytes: c.WEBHOOK_MAX_BODY_BYTES,
+        localQueueGauge: c.LOCAL_QUEUE_GAUGE,
+      })),
+  },
+  admin: {
+    feature: 'the admin API',
+    schema: z
+      .object({
+        ADMIN_API_KEY: secret(24),
+        /** Named admin keys kept only as SHA-256: "sales-dashboard:<hex>,zapier:<hex>" (npm run admin-key). */
+        ADMIN_API_KEY_HASHES: csv().pipe(z.array(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}:[0-9a-f]{64}$/, 'entries must be name:sha256-hex'))),
+      })
+      .transform((c) => ({
+        bootstrapKey: c.ADMIN_API_KEY,
+        namedKeyHashes: c.ADMIN_API_KEY_HASHES.map((entry) => ({ name: entry.split(':')[0]!, hash: entry.split(':')[1]! })),
+      })),
+  },
+  turnstile: {
+    feature: 'the captcha check of the public forms',
+    schema: z
+      .object({
+        ENVIRONMENT: z.string().optional(),
+        TURNSTILE_ENABLED: bool(true),
+        /** "cloudflare" calls siteverify; "local" is the offline twin for `npm run dev` (never in production). */
+        TURNSTILE_MODE: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['cloudflare', 'local']).default('cloudflare')),
+        TURNSTILE_SECRET_KEY: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1)),
+        TURNSTILE_VERIFY_URL: url('https://challenges.cloudflare.com/turnstile/v0/siteverify'),
+        TURNSTILE_HOSTNAMES: csv(),
+        TURNSTILE_TIMEOUT_MS: int(3000),
+      })
+      .superRefine((c, ctx) => {
+        if ((c.ENVIRONMENT ?? 'production') !== 'production') return;
+        // Production fails closed: no offline captcha, no disabled captcha, no unchecked hostname.
+        if (!c.TURNSTILE_ENABLED) mustIn(ctx, 'TURNSTILE_ENABLED', 'cannot be false in production');
+        if (c.TURNSTILE_MODE !== 'cloudflare') mustIn(ctx, 'TURNSTILE_MODE', 'must be "cloudflare" in production');
+        if (c.TURNSTILE_HOSTNAMES.length === 0) mustIn(ctx, 'TURNSTILE_HOSTNAMES', 'must list the site hostnames in production');
+      })
+      .transform((c) => ({
+        enabled: c.TURNSTILE_ENABLED,
+        mode: c.TURNSTILE_MODE,
+        secretKey: c.TURNSTILE_SECRET_KEY,
+        verifyUrl: c.TURNSTILE_VERIFY_URL,
+        hostnames: c.TURNSTILE_HOSTNAMES,
+        timeoutMs: c.TURNSTILE_TIMEOUT_MS,
+      })),
+  },
+  limits: {
+    feature: 'the submission limits',
+    schema: z
+      .object({
+        LEAD_LIMIT_PER_EMAIL: int(5),
+        LEAD_LIMIT_EMAIL_WINDOW_SECONDS: int(3600),
+        LEAD_LIMIT_PER_IP: int(30),
+        LEAD_LIMIT_IP_WINDOW_SECONDS: int(600),
+      })
+      .transform((c) => ({
+        perEmail: { limit: c.LEAD_LIMIT_PER_EMAIL, windowSeconds: c.LEAD_LIMIT_EMAIL_WINDOW_SECONDS },
+        perNetwork: { limit: c.LEAD_LIMIT_PER_IP, windowSeconds: c.LEAD_LIMIT_IP_WINDOW_SECONDS },
+      })),
+  },
+  delivery: {
+    feature: 'the background fan-out',
+    schema: z
+      .object({
+        ENVIRONMENT: z.string().optional(),
+        /** "capture" records every provider call on /dev/outbox instead of sending it (local dev). */
+        PROVIDER_MODE: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['live', 'capture']).default('live')),
+        /** Providers that call out anyway in capture mode (e.g. a local failing CRM). */
+        LIVE_PROVIDERS: csv(),
+        DELIVERY_MAX_ATTEMPTS: int(12),
+        DELIVERY_TIMEOUT_MS: int(10_000),
+        DELIVERY_BACKOFF_BASE_SECONDS: int(30),
+        DELIVERY_BACKOFF_MAX_SECONDS: int(3600),
+        /** How long an event whose retries ran out waits before it goes back on the events queue. */
+        EVENTS_REDRIVE_DELAY_SECONDS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).max(43_200).default(600)),
+      })
+      .superRefine((c, ctx) => {
+        if ((c.ENVIRONMENT ?? 'production') === 'production' && c.PROVIDER_MODE !== 'live') mustIn(ctx, 'PROVIDER_MODE', 'must be "live" in production');
+      })
+      .transform((c) => ({
+        mode: c.PROVIDER_MODE,
+        liveProviders: c.LIVE_PROVIDERS,
+        maxAttempts: c.DELIVERY_MAX_ATTEMPTS,
+        timeoutMs: c.DELIVERY_TIMEOUT_MS,
+        backoff: { baseSeconds: c.DELIVERY_BACKOFF_BASE_SECONDS, maxSeconds: c.DELIVERY_BACKOFF_MAX_SECONDS },
+        eventsRedriveDelaySeconds: c.EVENTS_REDRIVE_DELAY_SECONDS,
+      })),
+  },
+  email: {
+    feature: 'email',
+    schema: z
+      .object({
+        SALES_INBOX: z.preprocess((v) => (v === '' ? undefined : v), z.email().default('sales@example.com')),
+        EMAIL_FROM: z.preprocess((v) => (v === '' ? undefined : v), z.email().default('no-reply@example.com')),
+        EMAIL_FROM_NAME: text('Leadgate'),
+        EMAIL_PROVIDER: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['sendgrid', 'ses']).default('sendgrid')),
+        SENDGRID_API_KEY: secret(),
+        SENDGRID_API_URL: url('https://api.sendgrid.com'),
+        /** JSON: Leadgate template name → SendGrid dynamic template id ("d-…"). Unlisted ones are sent rendered. */
+        SENDGRID_TEMPLATE_IDS: json(z.record(z.string(), z.string().regex(/^d-[0-9a-f]+$/i, 'must be a dynamic template id "d-…"')), {}),
+        SES_REGION: text('us-east-1'),
+        SES_ACCESS_KEY_ID: secret(),
+        SES_SECRET_ACCESS_KEY: secret(),
+        SES_API_URL: optionalUrl(),
+      })
+      .transform((c) => ({
+        salesInbox: c.SALES_INBOX,
+        from: { email: c.EMAIL_FROM, name: c.EMAIL_FROM_NAME },
+        provider: c.EMAIL_PROVIDER,
+        sendgrid: { apiKey: c.SENDGRID_API_KEY, apiUrl: c.SENDGRID_API_URL, templateIds: new Map(Object.entries(c.SENDGRID_TEMPLATE_IDS)) },
+        ses: { region: c.SES_REGION, accessKeyId: c.SES_ACCESS_KEY_ID, secretAccessKey: c.SES_SECRET_ACCESS_KEY, apiUrl: c.SES_API_URL },
+      })),
+  },
+  crm: {
+    feature: 'the CRM sync',
+    schema: z
+      .object({
+        CRM_PROVIDERS: csv().pipe(z.array(z.enum(['hubspot', 'pipedrive']))),
+        HUBSPOT_ACCESS_TOKEN: secret(),
+        HUBSPOT_API_URL: url('https://api.hubapi.com'),
+        PIPEDRIVE_API_TOKEN: secret(),
+        PIPEDRIVE_API_URL: url('https://api.pipedrive.com'),
+      })
+      .transform((c) => ({
+        providers: c.CRM_PROVIDERS,
+        hubspot: { accessToken: c.HUBSPOT_ACCESS_TOKEN, apiUrl: c.HUBSPOT_API_URL },
+        pipedrive: { apiToken: c.PIPEDRIVE_API_TOKEN, apiUrl: c.PIPEDRIVE_API_URL },
+      })),
+  },
+  sms: {
+    feature: 'text messages',
+    schema: z
+      .object({
+        TWILIO_ACCOUNT_SID: optionalText(),
+        TWILIO_AUTH_TOKEN: secret(),
+        TWILIO_FROM: optionalText(),
+        TWILIO_API_URL: url('https://api.twilio.com'),
+      })
+      .transform((c) => ({ accountSid: c.TWILIO_ACCOUNT_SID, authToken: c.TWILIO_AUTH_TOKEN, from: c.TWILIO_FROM, apiUrl: c.TWILIO_API_URL })),
+  },
+  productWebhook: {
+    feature: 'the product webhook',
+    schema: z
+      .object({
+        PRODUCT_WEBHOOK_URL: optionalUrl(),
+        PRODUCT_WEBHOOK_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must be whsec_ followed by base64').optional()),
+      })
+      .transform((c) => ({ url: c.PRODUCT_WEBHOOK_URL, secret: c.PRODUCT_WEBHOOK_SECRET })),
+  },
+  demo: {
+    feature: 'demo booking',
+    schema: z
+      .object({
+        ENVIRONMENT: z.string().optional(),
+        /** JSON array of the hosts on demo duty (see src/domain/demo-hosts.ts). */
+        DEMO_HOSTS: json(DemoHostsSchema, []),
+        BOOKING_LINK_SECRET: secret(32),
+        DEMO_ATTEMPTS_PER_HOUR: int(5),
+        DEMO_MAX_ACTIVE_PER_EMAIL: int(1),
+        DEMO_CANCEL_MIN_NOTICE_MINUTES: int(120, 0),
+        DEMO_REMINDER_MINUTES_BEFORE: int(60),
+      })
+      .superRefine((c, ctx) => {
+        if (c.DEMO_HOSTS.length > 0 && !c.BOOKING_LINK_SECRET) mustIn(ctx, 'BOOKING_LINK_SECRET', 'is required when DEMO_HOSTS is set');
+      })
+      .transform((c) => ({
+        hosts: c.DEMO_HOSTS,
+        bookingLinkSecret: c.BOOKING_LINK_SECRET,
+        attemptsPerHour: c.DEMO_ATTEMPTS_PER_HOUR,
+        maxActivePerEmail: c.DEMO_MAX_ACTIVE_PER_EMAIL,
+        cancelMinNoticeMinutes: c.DEMO_CANCEL_MIN_NOTICE_MINUTES,
+        reminderMinutesBefore: c.DEMO_REMINDER_MINUTES_BEFORE,
+      })),
+  },
+  calendar: {
+    feature: "the demo hosts' calendars",
+    schema: z
+      .object({
+        /** With a host's `google_calendar_id`: busy times from Google's freeBusy, demos written to the calendar. */
+        GOOGLE_CALENDAR_ACCESS_TOKEN: secret(),
+        GOOGLE_CALENDAR_API_URL: url('https://www.googleapis.com/calendar/v3'),
+      })
+      .transform((c) => ({ google: { accessToken: c.GOOGLE_CALENDAR_ACCESS_TOKEN, apiUrl: c.GOOGLE_CALENDAR_API_URL } })),
+  },
+  roi: {
+    feature: 'the ROI calculator',
+    schema: z
+      .object({
+        /** Seconds a worker keeps the industry benchmarks before reading Postgres again. */
+        BENCHMARK_CACHE_TTL_SECONDS: int(60),
+      })
+      .transform((c) => ({ benchmarkCacheTtlSeconds: c.BENCHMARK_CACHE_TTL_SECONDS })),
+  },
+  content: {
+    feature: 'gated downloads',
+    schema: z
+      .object({
+        /** HMAC-SHA256 key of the signed download links. */
+        DOWNLOAD_LINK_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(32, 'must be at least 32 characters')),
+        DOWNLOAD_LINK_TTL_SECONDS: int(7 * 24 * 3600),
+        /** JSON object: asset slug → { "title", "url" }. */
+        CONTENT_ASSETS: json(ContentAssetsSchema, {}),
+      })
+      .transform((c) => ({
+        linkSecret: c.DOWNLOAD_LINK_SECRET,
+        linkTtlSeconds: c.DOWNLOAD_LINK_TTL_SECONDS,
+        // A Map: a slug such as "constructor" must not find a member of Object.prototype.
+        assets: new Map(Object.entries(c.CONTENT_ASSETS)),
+      })),
+  },
+  inboundWebhooks: {
+    feature: 'inbound CRM webhooks',
+    schema: z
+      .object({
+        HUBSPOT_CLIENT_SECRET: secret(),
+        PIPEDRIVE_WEBHOOK_USER: secret(),
+        PIPEDRIVE_WEBHOOK_PASSWORD: secret(),
+        MONDAY_SIGNING_SECRET: secret(),
+        /** Comma list of `whsec_…` secrets; several are accepted at once so keys can be rotated. */
+        STANDARD_WEBHOOK_SECRETS: csv().pipe(z.array(z.string().regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'each secret must be whsec_ followed by base64'))),
+        /** The provider `POST /api/v1/webhooks/crm-update` is for. */
+        CRM_WEBHOOK_PROVIDER: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['hubspot', 'pipedrive', 'monday', 'standard']).optional()),
+        /** JSON: provider → { CRM status value → Leadgate status }; a provider given replaces its defaults. */
+        CRM_STATUS_MAP: json(StatusTableSchema, {}),
+        WEBHOOK_TOLERANCE_SECONDS: int(300),
+      })
+      .transform((c) => ({
+        hubspot: { clientSecret: c.HUBSPOT_CLIENT_SECRET },
+        pipedrive: { user: c.PIPEDRIVE_WEBHOOK_USER, password: c.PIPEDRIVE_WEBHOOK_PASSWORD },
+        monday: { signingSecret: c.MONDAY_SIGNING_SECRET },
+        standard: { secrets: c.STANDARD_WEBHOOK_SECRETS },
+        crmUpdateProvider: c.CRM_WEBHOOK_PROVIDER,
+        statusMap: effectiveStatusMap(c.CRM_STATUS_MAP),
+        toleranceSeconds: c.WEBHOOK_TOLERANCE_SECONDS,
+      })),
+  },
+} as const;
+
+type Sections = typeof SECTIONS;
+export type Area = keyof Sections;
+/** Every area of the configuration, each parsed on first use. */
+export type Config = { readonly [A in Area]: z.output<Sections[A]['schema']> };
+export type CoreConfig = Config['core'];
+
+/** A setting is missing or unsafe. `feature` is what cannot work without it; `problems` name the variables. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly feature: string,
+    readonly problems: string[],
+  ) {
+    super(`Invalid configuration for ${feature} — ${problems.join('; ')}`);
+  }
+}
+
+const cache = new WeakMap<object, Config>();
+
+function parseArea<A extends Area>(env: RawEnv, area: A): Config[A] {
+  const { feature, schema } = SECTIONS[area];
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(feature, parsed.error.issues.map((i) => `${i.path.join('.') || '(value)'} ${i.message}`));
+  return parsed.data as Config[A];
+}
+
+/**
+ * The configuration of this env (cached per isolate). Each area is parsed the first time it is read, and
+ * only that area fails when its variables are wrong.
+ */
+export function loadConfig(env: Env): Config {
+  const cached = cache.get(env);
+  if (cached) return cached;
+  const parsed = new Map<Area, unknown>();
+  const config = {} as Config;
+  for (const area of Object.keys(SECTIONS) as Area[]) {
+    Object.defineProperty(config, area, {
+      enumerable: true,
+      get: () => {
+        if (!parsed.has(area)) parsed.set(area, parseArea(env as unknown as RawEnv, area));
+        return parsed.get(area);
+      },
+    });
+  }
+  cache.set(env, config);
+  return config;
+}
+
+/** Every problem of every area at once: for start-up checks and `npm run` scripts. */
+export function configProblems(env: Env): ConfigError[] {
+  const errors: ConfigError[] = [];
+  for (const area of Object.keys(SECTIONS) as Area[]) {
+    try {
+      parseArea(env as unknown as RawEnv, area);
+    } catch (err) {
+      if (err instanceof ConfigError) errors.push(err);
+      else throw err;
+    }
+  }
+  return errors;
+}
+
+/** The variable names each area reads, for documentation and the check that .dev.vars.example lists them all. */
+export function configVariables(): Record<Area, string[]> {
+  return Object.fromEntries(
+    (Object.keys(SECTIONS) as Area[]).map((area) => {
+      const schema = SECTIONS[area].schema as unknown as { in?: { shape?: Record<string, unknown> }; _zod?: { def?: { in?: { shape?: Record<string, unknown> } } } };
+      const shape = schema._zod?.def?.in?.shape ?? {};
+      return [area, Object.keys(shape).filter((k) => k !== 'ENVIRONMENT')];
+    }),
+  ) as Record<Area, string[]>;
+}
+
+/** Outside production, PROVIDER_MODE=capture records provider calls instead of making them, except for LIVE_PROVIDERS. */
+export function providerIsLive(delivery: Config['delivery'], provider: string): boolean {
+  return delivery.mode === 'live' || delivery.liveProviders.includes(provider);
+}

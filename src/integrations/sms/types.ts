@@ -1,0 +1,5 @@
+export interface SmsMessage {
+  /** E.164. */
+  to: string;
+  body: string;
+}

@@ -1,0 +1,211 @@
+import { inArray, sql } from 'drizzle-orm';
+import type { Queryable } from '../../db/client';
+import { calculatorSubmissions, contentDownloads, demoBookings, events, leadEvents, leads, type Lead } from '../../db/schema';
+import { mergeContact, type ContactFact, type LeadContact } from '../../domain/contact';
+import { newId } from '../../domain/ids';
+import { recordDeliveries } from '../../fanout/record-deliveries';
+import type { DeliveryRequest } from '../../fanout/types';
+import type { EventMessage } from '../../messages/events';
+import type { ServiceContext } from '../context';
+import { planContentDownloaded } from './content-downloaded';
+import { planDemoEvent } from './demo';
+import { planLeadSubmitted } from './lead-submitted';
+import type { EventPlan } from './plan';
+import { planRoiCalculated } from './roi-calculated';
+import { applyWebhookReceived } from './webhook-received';
+
+export interface WrittenEvents {
+  /** Events of the batch written by this call (the others were written before: a redelivery). */
+  written: string[];
+  /** Outbox rows created, to be put on the deliveries queue after the commit. */
+  deliveryIds: string[];
+}
+
+function plan(ctx: ServiceContext, event: EventMessage): EventPlan | null {
+  switch (event.type) {
+    case 'lead.submitted':
+      return planLeadSubmitted({ ctx, input: event });
+    case 'roi.calculated':
+      return planRoiCalculated({ ctx, input: event });
+    case 'content.downloaded':
+      return planContentDownloaded({ ctx, input: event });
+    case 'demo.booked':
+    case 'demo.cancelled':
+    case 'demo.rescheduled':
+    case 'demo.reminder_due':
+      return planDemoEvent({ ctx, input: event });
+    case 'webhook.received':
+      return null;
+  }
+}
+
+/**
+ * Writes a batch of events in the caller's transaction (`ctx.db`), in a small number of statements
+ * whatever the batch size: the ledger (which makes it idempotent: an event already stored is skipped),
+ * one read of the leads concerned, one multi-row upsert of the leads — the facts for one person merged
+ * in memory by `mergeContact`, so first touch, newest data and consent come out as if each event had
+ * been applied alone, in any order — then one insert each of history, calculations, downloads, booking
+ * mirrors and deliveries. A verified CRM webhook is applied on its own (it locks and moves its lead).
+ */
+export async function writeEvents({ ctx, input }: { ctx: ServiceContext; input: EventMessage[] }): Promise<WrittenEvents> {
+  const db = ctx.db;
+  if (input.length === 0) return { written: [], deliveryIds: [] };
+  const fresh = await claimInLedger(db, input);
+  const todo = input.filter((e) => fresh.has(e.id));
+  const planned = todo.map((event) => ({ event, plan: plan(ctx, event) }));
+
+  const byEmail = await upsertLeads(db, planned.flatMap((p) => (p.plan?.contact ? [p.plan.contact] : [])));
+  const leadOf = (p: EventPlan | null) => (p?.contact ? (byEmail.get(p.contact.contact.email_normalized) ?? null) : null);
+
+  const history = planned.flatMap(({ event, plan: p }) => {
+    const lead = leadOf(p);
+    return p?.history && lead ? [{ id: event.id, leadId: lead.id, type: p.history.type, source: p.history.source, payload: p.history.payload, occurredAt: new Date(event.occurred_at), requestId: event.request_id }] : [];
+  });
+  if (history.length > 0) await db.insert(leadEvents).values(history).onConflictDoNothing({ target: leadEvents.id });
+
+  const calculations = planned.flatMap(({ event, plan: p }) => (p?.calculation ? [{ id: event.id, leadId: leadOf(p)?.id ?? null, ...p.calculation }] : []));
+  if (calculations.length > 0) await db.insert(calculatorSubmissions).values(calculations).onConflictDoNothing({ target: calculatorSubmissions.id });
+
+  const downloads = planned.flatMap(({ event, plan: p }) => {
+    const lead = leadOf(p);
+    return p?.download && lead ? [{ id: event.id, leadId: lead.id, ...p.download }] : [];
+  });
+  if (downloads.length > 0) await db.insert(contentDownloads).values(downloads).onConflictDoNothing({ target: contentDownloads.id });
+
+  await mirrorBookings(db, planned.flatMap(({ plan: p }) => (p?.booking && leadOf(p) ? [{ ...p.booking, leadId: leadOf(p)!.id }] : [])));
+
+  const requests: Array<{ eventId: string; requests: DeliveryRequest[] }> = planned.map(({ event, plan: p }) => ({ eventId: event.id, requests: p ? p.deliveries(leadOf(p)) : [] }));
+  // Verified CRM webhooks: each locks its webhook_events row and the leads it names.
+  for (const event of todo) {
+    if (event.type !== 'webhook.received') continue;
+    requests.push({ eventId: event.id, requests: await applyWebhookReceived({ ctx, input: event }) });
+  }
+  const deliveryIds = await recordDeliveries(db, requests);
+
+  const leadIds = planned.flatMap(({ event, plan: p }) => (leadOf(p) ? [{ id: event.id, leadId: leadOf(p)!.id }] : []));
+  if (leadIds.length > 0) {
+    await db.execute(sql`UPDATE events SET lead_id = v.lead_id FROM (SELECT unnest(${sql.param(leadIds.map((l) => l.id))}::uuid[]) AS id, unnest(${sql.param(leadIds.map((l) => l.leadId))}::uuid[]) AS lead_id) AS v WHERE events.id = v.id`);
+  }
+  return { written: todo.map((e) => e.id), deliveryIds };
+}
+
+/**
+ * Takes each event's place in the ledger: new ones, and failed ones being replayed, become `stored`;
+ * the ids returned are the events this transaction is to write. A concurrent copy of the same message
+ * waits on the row lock and then finds it taken.
+ */
+async function claimInLedger(db: Queryable, batch: EventMessage[]): Promise<Set<string>> {
+  const unique = [...new Map(batch.map((e) => [e.id, e])).values()];
+  const rows = await db
+    .insert(events)
+    .values(unique.map((e) => ({ id: e.id, type: e.type, state: 'stored' as const, occurredAt: new Date(e.occurred_at) })))
+    .onConflictDoUpdate({ target: events.id, set: { state: 'stored', reason: null, body: null, recordedAt: sql`now()` }, setWhere: sql`${events.state} = 'failed'` })
+    .returning({ id: events.id });
+  return new Set(rows.map((r) => r.id));
+}
+
+const asContact = (l: Lead): LeadContact => ({
+  email: l.email,
+  name: l.name,
+  company: l.company,
+  companyDomain: l.companyDomain,
+  phone: l.phone,
+  firstSource: l.firstSource,
+  firstTouch: l.firstTouch,
+  lastTouch: l.lastTouch,
+  consent: l.consent,
+  lastSeenAt: l.lastSeenAt.getTime(),
+  firstSeenAt: l.createdAt.getTime(),
+});
+
+/**
+ * One read (locking the leads that exist) and one multi-row upsert for all the people of the batch.
+ * The conflict clause keeps the same rules in SQL for a lead another consumer created meanwhile.
+ */
+async function upsertLeads(db: Queryable, facts: ContactFact[]): Promise<Map<string, Lead>> {
+  if (facts.length === 0) return new Map();
+  const byEmail = new Map<string, ContactFact[]>();
+  for (const f of facts) byEmail.set(f.contact.email_normalized, [...(byEmail.get(f.contact.email_normalized) ?? []), f]);
+  const existing = await db.select().from(leads).where(inArray(leads.emailNormalized, [...byEmail.keys()])).for('update');
+  const current = new Map(existing.map((l) => [l.emailNormalized, l]));
+
+  const rows = [...byEmail].map(([emailNormalized, personFacts]) => {
+    const before = current.get(emailNormalized);
+    const merged = mergeContact(before ? asContact(before) : null, personFacts)!;
+    return {
+      id: before?.id ?? newId(),
+      emailNormalized,
+      email: merged.email,
+      name: merged.name,
+      company: merged.company,
+      companyDomain: merged.companyDomain,
+      phone: merged.phone,
+      firstSource: merged.firstSource,
+      firstTouch: merged.firstTouch,
+      lastTouch: merged.lastTouch,
+      consent: merged.consent,
+      lastSeenAt: new Date(merged.lastSeenAt),
+      createdAt: new Date(merged.firstSeenAt),
+    };
+  });
+  const newer = sql`excluded.last_seen_at >= ${leads.lastSeenAt}`;
+  const pick = (column: string) => sql.raw(`CASE WHEN excluded.last_seen_at >= leads.last_seen_at THEN COALESCE(excluded.${column}, leads.${column}) ELSE COALESCE(leads.${column}, excluded.${column}) END`);
+  const older = sql`excluded.created_at < ${leads.createdAt}`;
+  const written = await db
+    .insert(leads)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: leads.emailNormalized,
+      set: {
+        email: sql`CASE WHEN ${newer} THEN excluded.email ELSE ${leads.email} END`,
+        name: pick('name'),
+        company: pick('company'),
+        companyDomain: pick('company_domain'),
+        phone: pick('phone'),
+        firstSource: sql`CASE WHEN ${older} THEN excluded.first_source ELSE ${leads.firstSource} END`,
+        firstTouch: sql`CASE WHEN ${older} THEN excluded.first_touch ELSE ${leads.firstTouch} END`,
+        lastTouch: sql`CASE WHEN ${newer} THEN excluded.last_touch ELSE ${leads.lastTouch} END`,
+        consent: sql`CASE WHEN ${newer} THEN ${leads.consent} || excluded.consent ELSE excluded.consent || ${leads.consent} END`,
+        lastSeenAt: sql`GREATEST(${leads.lastSeenAt}, excluded.last_seen_at)`,
+        createdAt: sql`LEAST(${leads.createdAt}, excluded.created_at)`,
+        updatedAt: sql`now()`,
+      },
+    })
+    .returning();
+  return new Map(written.map((l) => [l.emailNormalized, l]));
+}
+
+/** The reporting mirror of the Scheduler's bookings: one row per booking, the highest SEQUENCE wins (queue order is not guaranteed). */
+async function mirrorBookings(db: Queryable, changes: Array<NonNullable<EventPlan['booking']> & { leadId: string }>): Promise<void> {
+  const latest = new Map<string, (typeof changes)[number]>();
+  for (const c of changes) if ((latest.get(c.booking.id)?.booking.sequence ?? -1) < c.booking.sequence) latest.set(c.booking.id, c);
+  if (latest.size === 0) return;
+  const rows = [...latest.values()].map(({ booking: b, changedAt, leadId }) => ({
+    id: b.id,
+    leadId,
+    hostId: b.host_id,
+    startsAt: new Date(b.start),
+    endsAt: new Date(b.end),
+    status: b.status,
+    sequence: b.sequence,
+    visitorTimeZone: b.visitor_time_zone,
+    notes: b.notes ?? null,
+    bookedAt: new Date(b.created_at),
+    cancelledAt: b.status === 'cancelled' ? new Date(changedAt) : null,
+  }));
+  await db
+    .insert(demoBookings)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: demoBookings.id,
+      set: {
+        startsAt: sql`excluded.starts_at`,
+        endsAt: sql`excluded.ends_at`,
+        status: sql`excluded.status`,
+        sequence: sql`excluded.sequence`,
+        cancelledAt: sql`excluded.cancelled_at`,
+        updatedAt: sql`now()`,
+      },
+      setWhere: sql`${demoBookings.sequence} < excluded.sequence`,
+    });
+}
