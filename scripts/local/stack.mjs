@@ -46,7 +46,8 @@ export async function startStack({ port = 8787, dataDir = `${ROOT}/.data`, vars 
     vars = { ...vars, DATABASE_URL: db.toString() };
   }
   const pg = await startLocalPostgres({ dataDir: `${dataDir}/postgres`, port: Number(db.port), database: db.pathname.slice(1) });
-  log(`postgres  ${pg.url.replace(/:[^:@/]+@/, ':***@')}  (data in ${dataDir}/postgres, migrations applied)`);
+  const where = pg.dataDir === `${dataDir}/postgres` ? pg.dataDir : `${pg.dataDir}, linked from ${dataDir}/postgres`;
+  log(`postgres  ${pg.url.replace(/:[^:@/]+@/, ':***@')}  (data in ${where}, migrations applied)`);
   if (bridgePort) vars = { ...vars, NEON_WS_PROXY: `127.0.0.1:${bridgePort}` };
   const bridge = await startWsBridge({ port: bridgePort ?? Number(devVars.NEON_WS_PROXY.split(':')[1]) });
   log(`bridge    ws://${bridge.url} → postgres (the Neon driver's WebSocket, loopback only)`);
