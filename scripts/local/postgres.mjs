@@ -57,7 +57,7 @@ export async function startLocalPostgres({ dataDir, port, database = 'leadgate',
     scratch = await scratchDir(account);
     dir = path.join(scratch, 'data');
   } else if (IS_ROOT) {
-    dir = await rootClusterDir(path.resolve(dataDir), account, log);
+    dir = await rootClusterDir(path.resolve(dataDir), account);
   } else {
     dir = path.resolve(dataDir);
     if (lstatSync(dir, { throwIfNoEntry: false })?.isSymbolicLink() && !accessible(dir)) {
@@ -175,7 +175,7 @@ async function privateDir(dir, { create = true } = {}) {
 }
 
 /** The cluster behind `link` (e.g. <checkout>/.data/postgres) and the link to it. */
-async function rootClusterDir(link, account, log) {
+async function rootClusterDir(link, account) {
   await fs.mkdir(path.dirname(link), { recursive: true });
   // Key by the canonical path of the link, readable at a glance, hashed so that it is unique.
   const canonical = path.join(realpathSync(path.dirname(link)), path.basename(link));
@@ -191,12 +191,14 @@ async function rootClusterDir(link, account, log) {
     await fs.rm(dir, { recursive: true, force: true });
   } else if (st.isSymbolicLink()) {
     const target = safeReadlink(link);
-    if (target !== dir) log(`${link} pointed at ${target}; this checkout's cluster is ${dir}`);
-    if (target !== dir) await fs.rm(link);
+    if (target !== dir) {
+      console.warn(`note: ${link} pointed at ${target} (left as it is); this path's cluster is ${dir}`);
+      await fs.rm(link);
+    }
   } else if (st.isDirectory() && existsSync(path.join(link, 'PG_VERSION'))) {
     // A cluster from before, made in place (as root in a directory everyone could enter): move it over.
     if (existsSync(dir)) throw new Error(`${link} holds a cluster and so does ${dir}; remove the one you do not need`);
-    log(`moving the cluster in ${link} to ${dir}`);
+    console.warn(`note: moving the cluster in ${link} to ${dir} (README: where the local database lives)`);
     await fs.rename(link, dir).catch(async (err) => {
       if (err.code !== 'EXDEV') throw err;
       await fs.cp(link, dir, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
