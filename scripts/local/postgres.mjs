@@ -81,10 +81,16 @@ export async function startLocalPostgres({ dataDir, port, database = 'leadgate',
       }
       const url = `postgres://${LOCAL_PG_USER}:${LOCAL_PG_PASSWORD}@127.0.0.1:${port}/${database}`;
       await applyMigrations(url);
+      // A run that ends without stop() (vitest on Ctrl-C exits without its teardown) still removes the
+      // throwaway cluster: a detached helper waits for the server's shutdown, then deletes the directory.
+      const reap = () =>
+        spawn(process.execPath, ['-e', REAPER, path.join(dir, 'postmaster.pid'), scratch], { detached: true, stdio: 'ignore' }).unref();
+      if (scratch) process.on('exit', reap);
       return {
         url,
         dataDir: dir,
         stop: async () => {
+          process.off('exit', reap);
           await server.stop();
           if (scratch) await fs.rm(scratch, { recursive: true, force: true });
         },
@@ -108,6 +114,10 @@ export async function applyMigrations(url) {
     await client.end();
   }
 }
+
+// Waits (up to 30 s) until the server has removed its postmaster.pid, i.e. has shut down, then removes the directory.
+const REAPER = `const fs = require('node:fs'); const [pidFile, dir] = process.argv.slice(1); const end = Date.now() + 30000;
+(function wait() { if (fs.existsSync(pidFile) && Date.now() < end) return setTimeout(wait, 100); fs.rmSync(dir, { recursive: true, force: true }); })();`;
 
 // ---- binaries -------------------------------------------------------------------------------------------
 
