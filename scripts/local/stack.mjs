@@ -46,9 +46,13 @@ export async function startStack({ port = 8787, dataDir = `${ROOT}/.data`, vars 
     vars = { ...vars, DATABASE_URL: db.toString() };
   }
   const pg = await startLocalPostgres({ dataDir: `${dataDir}/postgres`, port: Number(db.port), database: db.pathname.slice(1) });
-  log(`postgres  ${pg.url.replace(/:[^:@/]+@/, ':***@')}  (data in ${dataDir}/postgres, migrations applied)`);
+  const where = pg.dataDir === `${dataDir}/postgres` ? pg.dataDir : `${pg.dataDir}, linked from ${dataDir}/postgres`;
+  log(`postgres  ${pg.url.replace(/:[^:@/]+@/, ':***@')}  (data in ${where}, migrations applied)`);
   if (bridgePort) vars = { ...vars, NEON_WS_PROXY: `127.0.0.1:${bridgePort}` };
-  const bridge = await startWsBridge({ port: bridgePort ?? Number(devVars.NEON_WS_PROXY.split(':')[1]) });
+  const bridge = await startWsBridge({ port: bridgePort ?? Number(devVars.NEON_WS_PROXY.split(':')[1]) }).catch(async (err) => {
+    await pg.stop();
+    throw err;
+  });
   log(`bridge    ws://${bridge.url} → postgres (the Neon driver's WebSocket, loopback only)`);
 
   const args = ['dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', `${dataDir}/wrangler`, '--show-interactive-dev-session=false', '--test-scheduled'];
@@ -64,16 +68,24 @@ export async function startStack({ port = 8787, dataDir = `${ROOT}/.data`, vars 
   // wrangler dev does not fire cron triggers by itself: do what Cloudflare does, once a minute.
   const cron = setInterval(() => fetch(`http://127.0.0.1:${port}/__scheduled?cron=${encodeURIComponent('* * * * *')}`).catch(() => {}), 60_000);
 
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    clearInterval(cron);
-    wrangler.kill('SIGTERM');
-    await new Promise((r) => (wrangler.exitCode !== null ? r() : wrangler.once('exit', r)));
-    await bridge.stop();
-    await pg.stop();
-  };
+  const wranglerExited = new Promise((r) => wrangler.once('exit', r));
+  let stopping;
+  // Idempotent; also when a Ctrl-C has reached every process already (wrangler may be gone by then).
+  const stop = () =>
+    (stopping ??= (async () => {
+      clearInterval(cron);
+      try {
+        if (wrangler.exitCode === null && wrangler.signalCode === null) {
+          wrangler.kill('SIGTERM');
+          const timer = setTimeout(() => wrangler.kill('SIGKILL'), 15_000);
+          await wranglerExited;
+          clearTimeout(timer);
+        }
+        await bridge.stop();
+      } finally {
+        await pg.stop();
+      }
+    })());
   const origin = `http://127.0.0.1:${port}`;
   try {
     await Promise.race([
