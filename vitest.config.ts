@@ -1,5 +1,5 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { defineConfig } from 'vitest/config';
@@ -19,10 +19,12 @@ async function freePort(): Promise<number> {
 // these ports; the Worker under test reaches them through the same driver path as production.
 process.env.LEADGATE_TEST_PG_PORT ??= String(await freePort());
 process.env.LEADGATE_TEST_BRIDGE_PORT ??= String(await freePort());
+// A password of its own per run: the throwaway cluster listens on loopback, where anyone on the machine can knock.
+process.env.LEADGATE_TEST_PG_PASSWORD ??= randomBytes(18).toString('base64url');
 
 export const TEST_VARS = {
   ENVIRONMENT: 'test',
-  DATABASE_URL: `postgres://leadgate:leadgate@127.0.0.1:${process.env.LEADGATE_TEST_PG_PORT}/leadgate`,
+  DATABASE_URL: `postgres://leadgate:${process.env.LEADGATE_TEST_PG_PASSWORD}@127.0.0.1:${process.env.LEADGATE_TEST_PG_PORT}/leadgate`,
   NEON_WS_PROXY: `127.0.0.1:${process.env.LEADGATE_TEST_BRIDGE_PORT}`,
   ADMIN_API_KEY: 'test-admin-key-0123456789abcdef',
   ADMIN_API_KEY_HASHES: `sales-dashboard:${createHash('sha256').update('lg_test-sales-dashboard-key').digest('hex')}`,

@@ -46,7 +46,7 @@ const TEST_PREFIX = 'leadgate-test-';
  * and a stop function. `ephemeral: true` (tests) starts a fresh cluster in a private temporary directory
  * of its own (no `dataDir`) and removes it on stop.
  */
-export async function startLocalPostgres({ dataDir, port, database = 'leadgate', ephemeral = false, log = () => {} }) {
+export async function startLocalPostgres({ dataDir, port, database = 'leadgate', password = LOCAL_PG_PASSWORD, ephemeral = false, log = () => {} }) {
   if (ephemeral === Boolean(dataDir)) throw new Error('startLocalPostgres: give either a dataDir or ephemeral: true');
   const account = IS_ROOT ? serverAccount() : undefined;
   const bin = await binaries();
@@ -67,11 +67,11 @@ export async function startLocalPostgres({ dataDir, port, database = 'leadgate',
   }
 
   try {
-    if (!existsSync(path.join(dir, 'PG_VERSION'))) await initdb(bin, dir, account, log);
+    if (!existsSync(path.join(dir, 'PG_VERSION'))) await initdb(bin, dir, account, log, password);
     const server = await startServer(bin, dir, port, account, ephemeral, log);
 
     try {
-      const admin = new pg.Client({ host: '127.0.0.1', port, user: LOCAL_PG_USER, password: LOCAL_PG_PASSWORD, database: 'postgres' });
+      const admin = new pg.Client({ host: '127.0.0.1', port, user: LOCAL_PG_USER, password, database: 'postgres' });
       await admin.connect();
       try {
         const exists = await admin.query('select 1 from pg_database where datname = $1', [database]);
@@ -79,7 +79,7 @@ export async function startLocalPostgres({ dataDir, port, database = 'leadgate',
       } finally {
         await admin.end();
       }
-      const url = `postgres://${LOCAL_PG_USER}:${LOCAL_PG_PASSWORD}@127.0.0.1:${port}/${database}`;
+      const url = `postgres://${LOCAL_PG_USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
       await applyMigrations(url);
       // A run that ends without stop() (vitest on Ctrl-C exits without its teardown) still removes the
       // throwaway cluster: a detached helper waits for the server's shutdown, then deletes the directory.
@@ -330,15 +330,18 @@ function run(file, args, account) {
   return spawn(file, args, {
     ...(account ?? {}), // uid/gid: node also drops root's supplementary groups
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A process group of its own: Ctrl-C in the terminal reaches `npm run dev`, which drains the local
+    // queues before it stops the server; it must not reach the server first.
+    detached: true,
     // English messages: start() waits for one of them.
     env: { ...process.env, LC_MESSAGES: 'C' },
   });
 }
 
-async function initdb(native, dir, account, log) {
+async function initdb(native, dir, account, log, password) {
   // The password goes through a file only the server account can read, next to the data directory.
   const pwfile = path.join(path.dirname(dir), `.pwfile-${randomBytes(6).toString('hex')}`);
-  await fs.writeFile(pwfile, `${LOCAL_PG_PASSWORD}\n`, { mode: 0o600, flag: 'wx' });
+  await fs.writeFile(pwfile, `${password}\n`, { mode: 0o600, flag: 'wx' });
   try {
     if (account) await fs.chown(pwfile, account.uid, account.gid);
     const args = [`--pgdata=${dir}`, '--auth=scram-sha-256', `--username=${LOCAL_PG_USER}`, `--pwfile=${pwfile}`, '--lc-messages=C', '--no-instructions'];

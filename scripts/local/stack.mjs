@@ -1,16 +1,27 @@
 // The local stack behind `npm run dev` and `npm run bench`: embedded Postgres (migrated), the Neon
 // WebSocket bridge, and `wrangler dev` with Durable Objects and Queues simulated.
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startLocalPostgres } from './postgres.mjs';
 import { startWsBridge } from './ws-bridge.mjs';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
 
+/**
+ * .dev.vars, made from .dev.vars.example on first run with secrets of its own: the local database
+ * listens on loopback and the local API on localhost, where anyone else on the machine can knock, so
+ * neither may use a password that is written in the repository. Readable by its owner only.
+ */
 export function readDevVars() {
   const file = `${ROOT}/.dev.vars`;
-  if (!existsSync(file)) copyFileSync(`${ROOT}/.dev.vars.example`, file);
+  if (!existsSync(file)) {
+    const fresh = readFileSync(`${ROOT}/.dev.vars.example`, 'utf8')
+      .replace(/^(DATABASE_URL=postgres:\/\/[^:]+:)[^@]*@/m, (_m, head) => `${head}${randomBytes(18).toString('base64url')}@`)
+      .replace(/^ADMIN_API_KEY=.*$/m, `ADMIN_API_KEY=lg_dev_${randomBytes(18).toString('base64url')}`);
+    writeFileSync(file, fresh, { mode: 0o600, flag: 'wx' });
+  }
   const vars = {};
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     const m = /^\s*([A-Z0-9_]+)\s*=\s*(.*)\s*$/.exec(line);
@@ -38,14 +49,14 @@ export async function waitForHttp(url, timeoutMs = 60_000) {
  * Starts everything. `vars` override .dev.vars for this run (the benchmark raises the rate limits).
  * Returns the API origin and a stop() that tears it all down.
  */
-export async function startStack({ port = 8787, dataDir = `${ROOT}/.data`, vars = {}, log = console.log, quiet = false, pgPort, bridgePort } = {}) {
+export async function startStack({ port = 8787, dataDir = `${ROOT}/.data`, vars = {}, log = console.log, quiet = false, pgPort, bridgePort, queueGauge = false } = {}) {
   const devVars = readDevVars();
   const db = new URL(devVars.DATABASE_URL);
   if (pgPort) {
     db.port = String(pgPort);
     vars = { ...vars, DATABASE_URL: db.toString() };
   }
-  const pg = await startLocalPostgres({ dataDir: `${dataDir}/postgres`, port: Number(db.port), database: db.pathname.slice(1) });
+  const pg = await startLocalPostgres({ dataDir: `${dataDir}/postgres`, port: Number(db.port), database: db.pathname.slice(1), password: decodeURIComponent(db.password) });
   const where = pg.dataDir === `${dataDir}/postgres` ? pg.dataDir : `${pg.dataDir}, linked from ${dataDir}/postgres`;
   log(`postgres  ${pg.url.replace(/:[^:@/]+@/, ':***@')}  (data in ${where}, migrations applied)`);
   if (bridgePort) vars = { ...vars, NEON_WS_PROXY: `127.0.0.1:${bridgePort}` };
@@ -55,13 +66,20 @@ export async function startStack({ port = 8787, dataDir = `${ROOT}/.data`, vars 
   });
   log(`bridge    ws://${bridge.url} → postgres (the Neon driver's WebSocket, loopback only)`);
 
+  if (queueGauge) vars = { ...vars, LOCAL_QUEUE_GAUGE: 'true' };
+  if (port !== 8787) vars = { PUBLIC_API_URL: `http://127.0.0.1:${port}`, ...vars };
   const args = ['dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', `${dataDir}/wrangler`, '--show-interactive-dev-session=false', '--test-scheduled'];
   for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`);
   const wrangler = spawn(`${ROOT}/node_modules/.bin/wrangler`, args, {
     cwd: ROOT,
     stdio: quiet ? ['ignore', 'ignore', 'pipe'] : 'inherit',
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: process.env.CI ?? '' },
+    // Its own process group, like the database's: Ctrl-C reaches `npm run dev` first, which lets the
+    // in-memory queues drain before it stops wrangler.
+    detached: true,
   });
+  const killOnExit = () => wrangler.exitCode === null && wrangler.signalCode === null && wrangler.kill('SIGTERM');
+  process.on('exit', killOnExit);
   let stderr = '';
   wrangler.stderr?.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
 
@@ -81,6 +99,7 @@ export async function startStack({ port = 8787, dataDir = `${ROOT}/.data`, vars 
           await wranglerExited;
           clearTimeout(timer);
         }
+        process.off('exit', killOnExit);
         await bridge.stop();
       } finally {
         await pg.stop();

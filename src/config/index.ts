@@ -331,32 +331,15 @@ export function loadConfig(env: Env): Config {
   return config;
 }
 
-/** Every problem of every area at once: for start-up checks and `npm run` scripts. */
-export function configProblems(env: Env): ConfigError[] {
-  const errors: ConfigError[] = [];
-  for (const area of Object.keys(SECTIONS) as Area[]) {
-    try {
-      parseArea(env as unknown as RawEnv, area);
-    } catch (err) {
-      if (err instanceof ConfigError) errors.push(err);
-      else throw err;
-    }
-  }
-  return errors;
-}
-
-/** The variable names each area reads, for documentation and the check that .dev.vars.example lists them all. */
-export function configVariables(): Record<Area, string[]> {
-  return Object.fromEntries(
-    (Object.keys(SECTIONS) as Area[]).map((area) => {
-      const schema = SECTIONS[area].schema as unknown as { in?: { shape?: Record<string, unknown> }; _zod?: { def?: { in?: { shape?: Record<string, unknown> } } } };
-      const shape = schema._zod?.def?.in?.shape ?? {};
-      return [area, Object.keys(shape).filter((k) => k !== 'ENVIRONMENT')];
-    }),
-  ) as Record<Area, string[]>;
-}
-
 /** Outside production, PROVIDER_MODE=capture records provider calls instead of making them, except for LIVE_PROVIDERS. */
 export function providerIsLive(delivery: Config['delivery'], provider: string): boolean {
   return delivery.mode === 'live' || delivery.liveProviders.includes(provider);
 }
+
+/** Every variable the configuration reads. */
+export type ConfigVariable = { [A in Area]: keyof z.input<Sections[A]['schema']> & string }[Area];
+/**
+ * Compile-time check that the Worker's generated env type (`npm run types`, from wrangler.toml and
+ * .dev.vars.example) knows every variable read here: adding one to a schema without listing it fails `tsc`.
+ */
+export const everyVariableIsTyped: [Exclude<ConfigVariable, keyof Env>] extends [never] ? true : Exclude<ConfigVariable, keyof Env> = true;

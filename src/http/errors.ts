@@ -69,7 +69,7 @@ export function problemBody(err: ServiceError, requestId: string, instance: stri
 /** The one problem+json response: status from the table, Retry-After when the error says when. */
 export function problemResponse(c: Context, err: ServiceError): Response {
   const requestId = (c.get('requestId') as string | undefined) ?? 'unknown';
-  const headers: Record<string, string> = { 'content-type': 'application/problem+json' };
+  const headers: Record<string, string> = { 'content-type': 'application/problem+json', 'x-request-id': requestId };
   if (err.retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(err.retryAfterSeconds)));
   if (err.code === 'unauthorized') headers['www-authenticate'] = 'Bearer realm="leadgate"';
   return new Response(JSON.stringify(problemBody(err, requestId, new URL(c.req.url).pathname)), { status: ERROR_STATUS[err.code], headers });

@@ -23,7 +23,7 @@ import { coverageExamples, describeRequest, type Kind, kindsFor, MARKERS, type O
  * Each operation gets one property per kind of input (body, raw, params, unauthenticated — see
  * kindsFor): first the coverage examples (the documented example request, then one representative of
  * every hostile class on every parameter, header and body), then NUM_RUNS random requests.
- * One last property covers what the document does not list (/docs, /dev/outbox, unknown paths).
+ * One last property covers what the document does not list (/docs, /dev/captured, unknown paths).
  *
  * Seeded and bounded: fast-check prints the seed and path of a failure; set HOSTILE_SEED below to
  * replay a whole run (the per-property seed is derived from it). The file runs in about 20 s.
@@ -294,8 +294,8 @@ describe(`hostile input generated from /openapi.json (seed ${BASE_SEED})`, () =>
     );
   });
 
-  it('pages outside the document (/docs, /dev/outbox, /healthz) and unknown paths: no 5xx, 4xx as problem+json or HTML', { timeout: 40_000 }, async () => {
-    const pages = ['/docs', '/docs/assets/swagger-ui.css', '/dev/outbox', '/dev/outbox.json', '/healthz'];
+  it('pages outside the document (/docs, /dev/captured, /healthz) and unknown paths: no 5xx, 4xx as problem+json or HTML', { timeout: 40_000 }, async () => {
+    const pages = ['/docs', '/docs/assets/swagger-ui.css', '/dev/captured', '/dev/captured.json', '/dev/queues', '/healthz'];
     const unknown = fc.constantFrom(...HOSTILE_PATH_SEGMENTS).map((seg) => ({ path: `/api/v1/${seg.value}/${seg.value}`, label: `unknown path /api/v1/${seg.label}/…` }));
     const request = fc.record({
       target: fc.oneof(fc.constantFrom(...pages).map((path) => ({ path, label: path })), unknown),

@@ -1,6 +1,7 @@
 import { env, exports } from 'cloudflare:workers';
 import { loadConfig } from '../../src/config';
 import { openDatabase } from '../../src/db/client';
+import { documentedResponseIn, matchOperation, openApiDocument } from './openapi';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 
@@ -15,8 +16,20 @@ export function uniqueIp(): string {
   return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
 }
 
-export function call(path: string, init: RequestInit = {}): Promise<Response> {
-  return exports.default.fetch(new Request(`https://api.example.com${path}`, init));
+/**
+ * Calls the Worker. Every answer of an API operation is checked against the OpenAPI document: a route
+ * that answers a status its operation does not document fails the test that saw it.
+ */
+export async function call(path: string, init: RequestInit = {}): Promise<Response> {
+  const res = await exports.default.fetch(new Request(`https://api.example.com${path}`, init));
+  if (path.startsWith('/api/')) {
+    const method = init.method ?? 'GET';
+    const match = matchOperation(await openApiDocument(), method, path);
+    if (match && !documentedResponseIn(match.operation, res.status)) {
+      throw new Error(`${method} ${path} answered ${res.status}, which ${match.template} does not document (${await res.clone().text().then((t) => t.slice(0, 300))})`);
+    }
+  }
+  return res;
 }
 
 export function postJson(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {

@@ -1,4 +1,4 @@
-import { call } from './api';
+import { exports } from 'cloudflare:workers';
 
 /**
  * The API's own OpenAPI document (GET /openapi.json), fetched once per test file, and lookups of what it
@@ -29,7 +29,7 @@ let cached: Promise<OpenApiDocument> | undefined;
 
 /** GET /openapi.json, cached for the file (a failed fetch is not cached). */
 export function openApiDocument(): Promise<OpenApiDocument> {
-  cached ??= call('/openapi.json').then(async (res) => {
+  cached ??= exports.default.fetch(new Request('https://api.example.com/openapi.json')).then(async (res) => {
     if (res.status !== 200) throw new Error(`GET /openapi.json answered ${res.status}`);
     return (await res.json()) as OpenApiDocument;
   });
