@@ -1,7 +1,7 @@
-import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 
 async function freePort(): Promise<number> {
@@ -52,7 +52,9 @@ export const TEST_VARS = {
   EVENTS_REDRIVE_DELAY_SECONDS: '0',
   DELIVERY_TIMEOUT_MS: '1000',
   DOWNLOAD_LINK_SECRET: 'test-download-link-secret-0123456789abcdef',
-  CONTENT_ASSETS: JSON.stringify({ 'state-of-b2b-sales-2026': { title: 'State of B2B Sales 2026', url: 'https://cdn.example.com/whitepapers/state-of-b2b-sales-2026.pdf' } }),
+  CONTENT_ASSETS: JSON.stringify({
+    'state-of-b2b-sales-2026': { title: 'State of B2B Sales 2026', url: 'https://cdn.example.com/whitepapers/state-of-b2b-sales-2026.pdf' },
+  }),
   // Inbound CRM webhooks (test/webhooks): one secret per provider; two Standard Webhooks keys (rotation).
   HUBSPOT_CLIENT_SECRET: 'test-hubspot-client-secret-0a1b2c3d',
   PIPEDRIVE_WEBHOOK_USER: 'leadgate-pipedrive',
@@ -62,7 +64,34 @@ export const TEST_VARS = {
   CRM_WEBHOOK_PROVIDER: 'hubspot',
   CRM_STATUS_MAP: JSON.stringify({ monday: { Won: 'customer', 'Lost deal': 'lost', Working: 'contacted' } }),
   // Demo scheduling (test/demo): two hosts whose working hours overlap only in the afternoon (Berlin) / morning (New York).
-  DEMO_HOSTS: JSON.stringify([{"id": "berlin", "name": "Berta Berlin", "email": "berta@leadgate-test.com", "time_zone": "Europe/Berlin", "working_hours": {"mon": [["09:00", "17:00"]], "tue": [["09:00", "17:00"]], "wed": [["09:00", "17:00"]], "thu": [["09:00", "17:00"]], "fri": [["09:00", "17:00"]]}, "slot_minutes": 30, "buffer_before_minutes": 0, "buffer_after_minutes": 0, "min_notice_minutes": 60, "max_per_day": 8, "holidays": []}, {"id": "newyork", "name": "Nate York", "email": "nate@leadgate-test.com", "time_zone": "America/New_York", "working_hours": {"mon": [["09:00", "17:00"]], "tue": [["09:00", "17:00"]], "wed": [["09:00", "17:00"]], "thu": [["09:00", "17:00"]], "fri": [["09:00", "17:00"]]}, "slot_minutes": 30, "buffer_before_minutes": 0, "buffer_after_minutes": 0, "min_notice_minutes": 60, "max_per_day": 8, "holidays": []}]),
+  DEMO_HOSTS: JSON.stringify([
+    {
+      id: 'berlin',
+      name: 'Berta Berlin',
+      email: 'berta@leadgate-test.com',
+      time_zone: 'Europe/Berlin',
+      working_hours: { mon: [['09:00', '17:00']], tue: [['09:00', '17:00']], wed: [['09:00', '17:00']], thu: [['09:00', '17:00']], fri: [['09:00', '17:00']] },
+      slot_minutes: 30,
+      buffer_before_minutes: 0,
+      buffer_after_minutes: 0,
+      min_notice_minutes: 60,
+      max_per_day: 8,
+      holidays: [],
+    },
+    {
+      id: 'newyork',
+      name: 'Nate York',
+      email: 'nate@leadgate-test.com',
+      time_zone: 'America/New_York',
+      working_hours: { mon: [['09:00', '17:00']], tue: [['09:00', '17:00']], wed: [['09:00', '17:00']], thu: [['09:00', '17:00']], fri: [['09:00', '17:00']] },
+      slot_minutes: 30,
+      buffer_before_minutes: 0,
+      buffer_after_minutes: 0,
+      min_notice_minutes: 60,
+      max_per_day: 8,
+      holidays: [],
+    },
+  ]),
   BOOKING_LINK_SECRET: 'test-booking-link-secret-0123456789abcdef',
   DEMO_ATTEMPTS_PER_HOUR: '5',
   DEMO_MAX_ACTIVE_PER_EMAIL: '1',

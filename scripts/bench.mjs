@@ -1,8 +1,9 @@
 // `npm run bench`: starts the local stack, loads POST /api/v1/leads and a trivial route of the same
 // worker (GET /healthz, the floor) in one run, and prints req/s and latency side by side. Absolute numbers
 // depend on the machine; the ratio is what to compare.
-import autocannon from 'autocannon';
+
 import { rm } from 'node:fs/promises';
+import autocannon from 'autocannon';
 import { ROOT, startStack } from './local/stack.mjs';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5);

@@ -52,7 +52,12 @@ const ms = Math.round(performance.now() - started);
 
 const byStatus = {};
 for (const a of answers) byStatus[a.status] = (byStatus[a.status] ?? 0) + 1;
-console.log(`${n} requests in ${ms} ms:`, Object.entries(byStatus).map(([s, c]) => `${c} × ${s}`).join(', '));
+console.log(
+  `${n} requests in ${ms} ms:`,
+  Object.entries(byStatus)
+    .map(([s, c]) => `${c} × ${s}`)
+    .join(', '),
+);
 const winner = answers.find((a) => a.status === 201);
 if (winner) console.log(`booked: ${winner.body.booking_id} with ${winner.body.host?.name} at ${winner.body.local_start}`);
 const refused = answers.find((a) => a.status === 409);

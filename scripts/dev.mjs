@@ -40,10 +40,13 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
       return;
     }
     stopping ??= starting
-      .then(async (stack) => {
-        if (signal === 'SIGINT') await drained(stack.origin);
-        await stack.stop();
-      }, () => {})
+      .then(
+        async (stack) => {
+          if (signal === 'SIGINT') await drained(stack.origin);
+          await stack.stop();
+        },
+        () => {},
+      )
       .then(() => process.exit(0));
   });
 }

@@ -16,7 +16,9 @@ const option = (name, fallback) => {
 };
 const email = args.find((a) => !a.startsWith('--') && a.includes('@'));
 if (!email) {
-  console.error('usage: node scripts/send-hubspot-webhook.mjs <email> [--status customer] [--forge] [--url http://127.0.0.1:8787] [--path /api/v1/webhooks/hubspot]');
+  console.error(
+    'usage: node scripts/send-hubspot-webhook.mjs <email> [--status customer] [--forge] [--url http://127.0.0.1:8787] [--path /api/v1/webhooks/hubspot]',
+  );
   process.exit(2);
 }
 const forge = args.includes('--forge');

@@ -68,7 +68,8 @@ export function createApp() {
     if (err instanceof ServiceError) return problemResponse(c, err);
     if (err instanceof HTTPException) {
       // Raised by the route validators themselves: an unreadable or unsupported body.
-      const code = err.status === 413 ? 'payload_too_large' : err.status === 415 ? 'unsupported_media_type' : err.status === 401 ? 'unauthorized' : 'bad_request';
+      const code =
+        err.status === 413 ? 'payload_too_large' : err.status === 415 ? 'unsupported_media_type' : err.status === 401 ? 'unauthorized' : 'bad_request';
       return problemResponse(c, new ServiceError(code));
     }
     const requestId = c.get('requestId');
@@ -76,13 +77,21 @@ export function createApp() {
     if (err instanceof ConfigError) {
       // Only the feature whose settings are wrong is unavailable; the log names the variables.
       logger.error('config.invalid', { request_id: requestId, path, feature: err.feature, problems: err.problems });
-      return problemResponse(c, new ServiceError('service_unavailable', { detail: `This feature (${err.feature}) is not available right now.`, retryAfterSeconds: 60 }));
+      return problemResponse(
+        c,
+        new ServiceError('service_unavailable', { detail: `This feature (${err.feature}) is not available right now.`, retryAfterSeconds: 60 }),
+      );
     }
     if (isQueryError(err) && isTransientDatabaseError(err)) {
       logger.error('request.database_unavailable', { request_id: requestId, path, error: describeError(err) });
       return problemResponse(c, new ServiceError('service_unavailable', { retryAfterSeconds: 5 }));
     }
-    logger.error('request.failed', { request_id: requestId, path, error: describeError(err), ...(isQueryError(err) ? {} : { stack: err.stack?.slice(0, 2000) }) });
+    logger.error('request.failed', {
+      request_id: requestId,
+      path,
+      error: describeError(err),
+      ...(isQueryError(err) ? {} : { stack: err.stack?.slice(0, 2000) }),
+    });
     return problemResponse(c, new ServiceError('internal_error'));
   });
   return app;

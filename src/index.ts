@@ -7,11 +7,11 @@ import { consumeDeadDeliveries, consumeDeliveries } from './queues/deliveries-co
 import { consumeEvents } from './queues/events-consumer';
 import { consumeDeadEvents } from './queues/events-dlq-consumer';
 
-export { RateLimiter } from './durable-objects/rate-limiter';
-export { IdempotencyStore } from './durable-objects/idempotency';
-export { Scheduler } from './durable-objects/scheduler';
 export { DemoGuard } from './durable-objects/demo-guard';
+export { IdempotencyStore } from './durable-objects/idempotency';
 export { LocalQueueGauge } from './durable-objects/local-queue-gauge';
+export { RateLimiter } from './durable-objects/rate-limiter';
+export { Scheduler } from './durable-objects/scheduler';
 export { CaptureLog } from './integrations/capture/capture-log';
 
 const app = createApp();

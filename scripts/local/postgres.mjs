@@ -26,9 +26,9 @@ import { createRequire } from 'node:module';
 import { arch, platform, tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import pg from 'pg';
-import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { drizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
 
 export const LOCAL_PG_USER = 'leadgate';
 export const LOCAL_PG_PASSWORD = 'leadgate';
@@ -83,8 +83,7 @@ export async function startLocalPostgres({ dataDir, port, database = 'leadgate',
       await applyMigrations(url);
       // A run that ends without stop() (vitest on Ctrl-C exits without its teardown) still removes the
       // throwaway cluster: a detached helper waits for the server's shutdown, then deletes the directory.
-      const reap = () =>
-        spawn(process.execPath, ['-e', REAPER, path.join(dir, 'postmaster.pid'), scratch], { detached: true, stdio: 'ignore' }).unref();
+      const reap = () => spawn(process.execPath, ['-e', REAPER, path.join(dir, 'postmaster.pid'), scratch], { detached: true, stdio: 'ignore' }).unref();
       if (scratch) process.on('exit', reap);
       return {
         url,
@@ -189,7 +188,10 @@ async function rootClusterDir(link, account) {
   await fs.mkdir(path.dirname(link), { recursive: true });
   // Key by the canonical path of the link, readable at a glance, hashed so that it is unique.
   const canonical = path.join(realpathSync(path.dirname(link)), path.basename(link));
-  const readable = canonical.replace(/^\/+/, '').replace(/[^A-Za-z0-9._-]+/g, '-').slice(-80);
+  const readable = canonical
+    .replace(/^\/+/, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .slice(-80);
   const keyDir = path.join(ROOT_STATE_DIR, `${readable}-${createHash('sha256').update(canonical).digest('hex').slice(0, 12)}`);
   await privateDir(ROOT_STATE_DIR);
   await privateDir(keyDir);
@@ -310,12 +312,26 @@ function serverAccount() {
     try {
       execFileSync(
         'useradd',
-        ['--system', '--user-group', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', '--comment', 'Leadgate local PostgreSQL', SERVER_ACCOUNT],
+        [
+          '--system',
+          '--user-group',
+          '--no-create-home',
+          '--home-dir',
+          '/nonexistent',
+          '--shell',
+          '/usr/sbin/nologin',
+          '--comment',
+          'Leadgate local PostgreSQL',
+          SERVER_ACCOUNT,
+        ],
         { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, PATH: `${process.env.PATH ?? ''}:/usr/sbin:/sbin` } },
       );
     } catch (err) {
       account = lookup(SERVER_ACCOUNT); // created meanwhile by another run?
-      if (!account) throw new Error(`PostgreSQL cannot run as root and creating the system user ${SERVER_ACCOUNT} failed (${String(err.stderr ?? err.message).trim()}). Create it, or set LEADGATE_PG_SERVER_USER to an existing unprivileged user.`);
+      if (!account)
+        throw new Error(
+          `PostgreSQL cannot run as root and creating the system user ${SERVER_ACCOUNT} failed (${String(err.stderr ?? err.message).trim()}). Create it, or set LEADGATE_PG_SERVER_USER to an existing unprivileged user.`,
+        );
     }
     account ??= lookup(SERVER_ACCOUNT);
   }
@@ -365,12 +381,18 @@ async function initdb(native, dir, account, log, password) {
 
 async function startServer(native, dir, port, account, ephemeral, log) {
   const args = [
-    '-D', dir,
-    '-p', String(port),
-    '-c', 'listen_addresses=127.0.0.1',
-    '-c', 'unix_socket_directories=', // no socket file in /tmp for anyone to find
-    '-c', 'lc_messages=C',
-    '-c', 'max_connections=200',
+    '-D',
+    dir,
+    '-p',
+    String(port),
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'unix_socket_directories=', // no socket file in /tmp for anyone to find
+    '-c',
+    'lc_messages=C',
+    '-c',
+    'max_connections=200',
     ...(ephemeral ? ['-c', 'fsync=off'] : []),
   ];
   const child = run(path.join(native, 'bin', 'postgres'), args, account);
@@ -392,8 +414,14 @@ async function startServer(native, dir, port, account, ephemeral, log) {
     };
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
-    child.once('error', (err) => (clearTimeout(timer), reject(err)));
-    child.once('exit', (code, signal) => (clearTimeout(timer), reject(new Error(`postgres exited (${code ?? signal}): ${output}`))));
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`postgres exited (${code ?? signal}): ${output}`));
+    });
   }).catch(async (err) => {
     process.off('exit', onExit);
     if (child.exitCode === null && child.signalCode === null) {

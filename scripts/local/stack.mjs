@@ -49,14 +49,28 @@ export async function waitForHttp(url, timeoutMs = 60_000) {
  * Starts everything. `vars` override .dev.vars for this run (the benchmark raises the rate limits).
  * Returns the API origin and a stop() that tears it all down.
  */
-export async function startStack({ port = 8787, dataDir = `${ROOT}/.data`, vars = {}, log = console.log, quiet = false, pgPort, bridgePort, queueGauge = false } = {}) {
+export async function startStack({
+  port = 8787,
+  dataDir = `${ROOT}/.data`,
+  vars = {},
+  log = console.log,
+  quiet = false,
+  pgPort,
+  bridgePort,
+  queueGauge = false,
+} = {}) {
   const devVars = readDevVars();
   const db = new URL(devVars.DATABASE_URL);
   if (pgPort) {
     db.port = String(pgPort);
     vars = { ...vars, DATABASE_URL: db.toString() };
   }
-  const pg = await startLocalPostgres({ dataDir: `${dataDir}/postgres`, port: Number(db.port), database: db.pathname.slice(1), password: decodeURIComponent(db.password) });
+  const pg = await startLocalPostgres({
+    dataDir: `${dataDir}/postgres`,
+    port: Number(db.port),
+    database: db.pathname.slice(1),
+    password: decodeURIComponent(db.password),
+  });
   const where = pg.dataDir === `${dataDir}/postgres` ? pg.dataDir : `${pg.dataDir}, linked from ${dataDir}/postgres`;
   log(`postgres  ${pg.url.replace(/:[^:@/]+@/, ':***@')}  (data in ${where}, migrations applied)`);
   if (bridgePort) vars = { ...vars, NEON_WS_PROXY: `127.0.0.1:${bridgePort}` };
@@ -68,7 +82,17 @@ export async function startStack({ port = 8787, dataDir = `${ROOT}/.data`, vars 
 
   if (queueGauge) vars = { ...vars, LOCAL_QUEUE_GAUGE: 'true' };
   if (port !== 8787) vars = { PUBLIC_API_URL: `http://127.0.0.1:${port}`, ...vars };
-  const args = ['dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', `${dataDir}/wrangler`, '--show-interactive-dev-session=false', '--test-scheduled'];
+  const args = [
+    'dev',
+    '--port',
+    String(port),
+    '--ip',
+    '127.0.0.1',
+    '--persist-to',
+    `${dataDir}/wrangler`,
+    '--show-interactive-dev-session=false',
+    '--test-scheduled',
+  ];
   for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`);
   const wrangler = spawn(`${ROOT}/node_modules/.bin/wrangler`, args, {
     cwd: ROOT,

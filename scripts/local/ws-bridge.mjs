@@ -1,7 +1,8 @@
 // The Neon driver speaks Postgres over a WebSocket. In production Neon's proxy terminates it; locally this
 // bridge does: ws://127.0.0.1:<port>/v1?address=<host>:<port> → TCP. Loopback only, both ends.
-import { WebSocketServer } from 'ws';
+
 import net from 'node:net';
+import { WebSocketServer } from 'ws';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -27,8 +28,6 @@ export function startWsBridge({ port }) {
   });
   return new Promise((resolve, reject) => {
     wss.once('error', reject);
-    wss.once('listening', () =>
-      resolve({ url: `127.0.0.1:${port}`, stop: () => new Promise((r) => wss.close(() => r())) }),
-    );
+    wss.once('listening', () => resolve({ url: `127.0.0.1:${port}`, stop: () => new Promise((r) => wss.close(() => r())) }));
   });
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ContentAssetsSchema } from '../domain/content-assets';
-import { StatusTableSchema, effectiveStatusMap } from '../domain/crm-status';
+import { effectiveStatusMap, StatusTableSchema } from '../domain/crm-status';
 import { DemoHostsSchema } from '../domain/demo-hosts';
 import { bool, csv, int, json, optionalText, optionalUrl, secret, text, url } from './vars';
 
@@ -25,7 +25,10 @@ const SECTIONS = {
         /** Dev/test only: host:port of the local WebSocket→TCP bridge the Neon driver talks through. */
         NEON_WS_PROXY: optionalText(),
         /** The API's public origin: links in emails are built on it, never on the request's Host header. */
-        PUBLIC_API_URL: optionalUrl().refine((u) => u === undefined || /^https?:\/\/[^/]+\/?$/.test(u), 'must be an origin such as https://api.example.com (no path)'),
+        PUBLIC_API_URL: optionalUrl().refine(
+          (u) => u === undefined || /^https?:\/\/[^/]+\/?$/.test(u),
+          'must be an origin such as https://api.example.com (no path)',
+        ),
         CORS_ORIGINS: csv(),
         MAX_BODY_BYTES: int(16 * 1024),
         WEBHOOK_MAX_BODY_BYTES: int(256 * 1024),
@@ -190,7 +193,13 @@ const SECTIONS = {
     schema: z
       .object({
         PRODUCT_WEBHOOK_URL: optionalUrl(),
-        PRODUCT_WEBHOOK_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must be whsec_ followed by base64').optional()),
+        PRODUCT_WEBHOOK_SECRET: z.preprocess(
+          (v) => (v === '' ? undefined : v),
+          z
+            .string()
+            .regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must be whsec_ followed by base64')
+            .optional(),
+        ),
       })
       .transform((c) => ({ url: c.PRODUCT_WEBHOOK_URL, secret: c.PRODUCT_WEBHOOK_SECRET })),
   },
@@ -305,7 +314,11 @@ const cache = new WeakMap<object, Config>();
 function parseArea<A extends Area>(env: RawEnv, area: A): Config[A] {
   const { feature, schema } = SECTIONS[area];
   const parsed = schema.safeParse(env);
-  if (!parsed.success) throw new ConfigError(feature, parsed.error.issues.map((i) => `${i.path.join('.') || '(value)'} ${i.message}`));
+  if (!parsed.success)
+    throw new ConfigError(
+      feature,
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(value)'} ${i.message}`),
+    );
   return parsed.data as Config[A];
 }
 

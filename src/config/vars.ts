@@ -26,18 +26,26 @@ export const csv = () =>
     z
       .string()
       .optional()
-      .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
+      .transform((v) =>
+        (v ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
   );
 /** A JSON value, then checked by `schema`. */
 export function json<T extends z.ZodType>(schema: T, fallback: unknown) {
-  return z.preprocess((v) => {
-    const value = present(v);
-    if (value === undefined) return fallback;
-    if (typeof value !== 'string') return value;
-    try {
-      return JSON.parse(value);
-    } catch {
-      return Symbol.for('invalid-json');
-    }
-  }, z.custom((v) => v !== Symbol.for('invalid-json'), 'must be valid JSON').pipe(schema));
+  return z.preprocess(
+    (v) => {
+      const value = present(v);
+      if (value === undefined) return fallback;
+      if (typeof value !== 'string') return value;
+      try {
+        return JSON.parse(value);
+      } catch {
+        return Symbol.for('invalid-json');
+      }
+    },
+    z.custom((v) => v !== Symbol.for('invalid-json'), 'must be valid JSON').pipe(schema),
+  );
 }

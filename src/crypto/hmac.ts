@@ -1,5 +1,5 @@
 import { sha256 } from './digest';
-import { bytesToBase64Url, base64UrlToBytes, utf8 } from './encoding';
+import { base64UrlToBytes, bytesToBase64Url, utf8 } from './encoding';
 
 type Key = string | Uint8Array;
 
@@ -37,6 +37,6 @@ export async function signLink(secret: string, fields: string[]): Promise<string
 
 export async function linkSignatureMatches(secret: string, fields: string[], signature: string): Promise<boolean> {
   const mac = base64UrlToBytes(signature);
-  if (!mac || mac.byteLength !== 32) return false;
+  if (mac?.byteLength !== 32) return false;
   return hmacSha256Matches(secret, fields.join('\n'), mac);
 }

@@ -1,5 +1,5 @@
-import { linkSignatureMatches, signLink } from '../crypto/hmac';
 import { base64UrlToBytes, bytesToBase64Url, utf8 } from '../crypto/encoding';
+import { linkSignatureMatches, signLink } from '../crypto/hmac';
 
 /**
  * The cancel and reschedule links in a demo invite carry a token: the booking id, its host and the

@@ -1,10 +1,48 @@
 /** Free-mail providers: their domain says nothing about the person's company. */
 const FREE_MAIL_DOMAINS = new Set([
-  'gmail.com', 'googlemail.com', 'yahoo.com', 'yahoo.co.uk', 'yahoo.fr', 'yahoo.de', 'ymail.com', 'outlook.com',
-  'hotmail.com', 'hotmail.co.uk', 'hotmail.fr', 'live.com', 'msn.com', 'icloud.com', 'me.com', 'mac.com', 'aol.com',
-  'proton.me', 'protonmail.com', 'pm.me', 'gmx.com', 'gmx.de', 'gmx.net', 'web.de', 'mail.com', 'mail.ru',
-  'yandex.com', 'yandex.ru', 'zoho.com', 'qq.com', '163.com', '126.com', 'tutanota.com', 'fastmail.com', 'hey.com',
-  'orange.fr', 'free.fr', 'laposte.net', 't-online.de', 'libero.it', 'seznam.cz', 'wp.pl', 'rediffmail.com',
+  'gmail.com',
+  'googlemail.com',
+  'yahoo.com',
+  'yahoo.co.uk',
+  'yahoo.fr',
+  'yahoo.de',
+  'ymail.com',
+  'outlook.com',
+  'hotmail.com',
+  'hotmail.co.uk',
+  'hotmail.fr',
+  'live.com',
+  'msn.com',
+  'icloud.com',
+  'me.com',
+  'mac.com',
+  'aol.com',
+  'proton.me',
+  'protonmail.com',
+  'pm.me',
+  'gmx.com',
+  'gmx.de',
+  'gmx.net',
+  'web.de',
+  'mail.com',
+  'mail.ru',
+  'yandex.com',
+  'yandex.ru',
+  'zoho.com',
+  'qq.com',
+  '163.com',
+  '126.com',
+  'tutanota.com',
+  'fastmail.com',
+  'hey.com',
+  'orange.fr',
+  'free.fr',
+  'laposte.net',
+  't-online.de',
+  'libero.it',
+  'seznam.cz',
+  'wp.pl',
+  'rediffmail.com',
 ]);
 
 /**
@@ -35,6 +73,10 @@ export function companyDomainFromEmail(email: string): string | null {
 
 /** Accepts "acme.com", "https://www.acme.com/about" → "acme.com". */
 export function normalizeDomain(input: string): string {
-  const host = input.trim().toLowerCase().replace(/^[a-z]+:\/\//, '').split(/[/?#]/)[0]!;
+  const host = input
+    .trim()
+    .toLowerCase()
+    .replace(/^[a-z]+:\/\//, '')
+    .split(/[/?#]/)[0]!;
   return host.replace(/^www\./, '').replace(/\.$/, '');
 }

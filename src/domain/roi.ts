@@ -19,9 +19,7 @@
  * each month's saved revenue is counted once; the later revenue of customers kept is not compounded.
  */
 
-export const INDUSTRIES = [
-  'saas', 'ecommerce', 'fintech', 'healthcare', 'education', 'manufacturing', 'professional_services', 'other',
-] as const;
+export const INDUSTRIES = ['saas', 'ecommerce', 'fintech', 'healthcare', 'education', 'manufacturing', 'professional_services', 'other'] as const;
 export type Industry = (typeof INDUSTRIES)[number];
 
 /** The bounds the API enforces; the formula refuses anything outside them rather than return nonsense. */
@@ -116,7 +114,10 @@ function breakEven(retainedPerMonth: number, b: IndustryBenchmark): { months: nu
   }
   const months = b.timeToValueMonths + b.implementationCost / retainedPerMonth;
   if (months > BREAK_EVEN_LIMIT_MONTHS) {
-    return { months: null, words: `Not within ${BREAK_EVEN_LIMIT_MONTHS / 12} years: the projected savings are too small to cover the implementation cost in that time.` };
+    return {
+      months: null,
+      words: `Not within ${BREAK_EVEN_LIMIT_MONTHS / 12} years: the projected savings are too small to cover the implementation cost in that time.`,
+    };
   }
   const rounded = monthsUp(months);
   return { months: rounded, words: rounded === 0 ? 'Immediately: there is no implementation cost to recover.' : `After ${rounded} months.` };

@@ -29,9 +29,7 @@ export function isDeceptive(value: string): boolean {
  * titles): deceptive characters are shown as visible escapes (`<U+202E>`), line breaks become spaces.
  */
 export function displaySafe(value: string): string {
-  return value
-    .replace(DECEPTIVE_GLOBAL, (ch) => `<U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`)
-    .replace(/[\r\n\u2028\u2029]+/g, ' ');
+  return value.replace(DECEPTIVE_GLOBAL, (ch) => `<U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`).replace(/[\r\n\u2028\u2029]+/g, ' ');
 }
 
 /** Escapes text for HTML element content and attribute values. The one HTML escaper of the project. */

@@ -4,10 +4,7 @@ const HOUR = 3_600_000;
 /** A reservation whose booking never reported back (a crashed request) stops counting after this. */
 const STALE_RESERVATION_MS = 2 * 60_000;
 
-export type GuardDecision =
-  | { ok: true }
-  | { ok: false; reason: 'attempts'; retryAfterSeconds: number }
-  | { ok: false; reason: 'active'; bookingIds: string[] };
+export type GuardDecision = { ok: true } | { ok: false; reason: 'attempts'; retryAfterSeconds: number } | { ok: false; reason: 'active'; bookingIds: string[] };
 
 /**
  * One instance per normalized email: the demo duplicate guard. It counts booking attempts in a rolling
@@ -24,7 +21,9 @@ export class DemoGuard extends DurableObject<Env> {
   /** Also run after the alarm empties the object with deleteAll(), which drops the tables: the object lives on. */
   private createSchema(): void {
     this.ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS attempts (at INTEGER NOT NULL)');
-    this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS demos (booking_id TEXT PRIMARY KEY, state TEXT NOT NULL, end_ms INTEGER NOT NULL, reserved_at INTEGER NOT NULL)");
+    this.ctx.storage.sql.exec(
+      'CREATE TABLE IF NOT EXISTS demos (booking_id TEXT PRIMARY KEY, state TEXT NOT NULL, end_ms INTEGER NOT NULL, reserved_at INTEGER NOT NULL)',
+    );
   }
 
   /** Counts this attempt and, if both rules allow it, reserves a place for `bookingId`. */
@@ -47,7 +46,12 @@ export class DemoGuard extends DurableObject<Env> {
 
   /** The booking was made: the reservation becomes an active demo until it ends. */
   async confirm(bookingId: string, endMs: number): Promise<void> {
-    this.ctx.storage.sql.exec("INSERT INTO demos (booking_id, state, end_ms, reserved_at) VALUES (?, 'active', ?, ?) ON CONFLICT (booking_id) DO UPDATE SET state = 'active', end_ms = excluded.end_ms", bookingId, endMs, Date.now());
+    this.ctx.storage.sql.exec(
+      "INSERT INTO demos (booking_id, state, end_ms, reserved_at) VALUES (?, 'active', ?, ?) ON CONFLICT (booking_id) DO UPDATE SET state = 'active', end_ms = excluded.end_ms",
+      bookingId,
+      endMs,
+      Date.now(),
+    );
     await this.armCleanup(endMs);
   }
 
@@ -66,13 +70,14 @@ export class DemoGuard extends DurableObject<Env> {
     const sql = this.ctx.storage.sql;
     sql.exec('DELETE FROM attempts WHERE at <= ?', now - HOUR);
     sql.exec('DELETE FROM demos WHERE end_ms <= ?', now);
-    const last = sql.exec<{ at: number | null }>('SELECT MAX(t) AS at FROM (SELECT MAX(at) + ? AS t FROM attempts UNION ALL SELECT MAX(end_ms) AS t FROM demos)', HOUR).one().at;
+    const last = sql
+      .exec<{ at: number | null }>('SELECT MAX(t) AS at FROM (SELECT MAX(at) + ? AS t FROM attempts UNION ALL SELECT MAX(end_ms) AS t FROM demos)', HOUR)
+      .one().at;
     if (last === null) {
       // Nothing left to remember: free the storage, and keep the (empty) tables for the next request.
       await this.ctx.storage.deleteAll();
       this.createSchema();
-    }
-    else await this.ctx.storage.setAlarm(Math.max(last, now) + 1000);
+    } else await this.ctx.storage.setAlarm(Math.max(last, now) + 1000);
   }
 }
 

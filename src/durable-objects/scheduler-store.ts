@@ -60,7 +60,12 @@ export class BookingStore {
       updated_at INTEGER NOT NULL
     )`);
     // Objects created before the outbox: add its columns in place.
-    const have = new Set(sql.exec<{ name: string }>('PRAGMA table_info(bookings)').toArray().map((c) => c.name));
+    const have = new Set(
+      sql
+        .exec<{ name: string }>('PRAGMA table_info(bookings)')
+        .toArray()
+        .map((c) => c.name),
+    );
     const added: Record<string, string> = {
       reminder_attempts: 'INTEGER NOT NULL DEFAULT 0',
       pending_event: 'TEXT',
@@ -75,7 +80,10 @@ export class BookingStore {
   /** Confirmed demos that still matter for availability (recent ones count toward today's cap). */
   confirmedIntervals(now: number, except?: string): Interval[] {
     return this.sql
-      .exec<{ start_ms: number; end_ms: number; id: string }>("SELECT id, start_ms, end_ms FROM bookings WHERE status = 'confirmed' AND end_ms > ?", now - 2 * DAY)
+      .exec<{ start_ms: number; end_ms: number; id: string }>(
+        "SELECT id, start_ms, end_ms FROM bookings WHERE status = 'confirmed' AND end_ms > ?",
+        now - 2 * DAY,
+      )
       .toArray()
       .filter((r) => r.id !== except)
       .map((r) => ({ start: r.start_ms, end: r.end_ms }));
@@ -103,8 +111,17 @@ export class BookingStore {
     this.sql.exec(
       `INSERT INTO bookings (id, start_ms, end_ms, status, data, reminder_at, reminder_sent_at, calendar_sync, pending_event, pending_after, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      b.id, Date.parse(b.start), Date.parse(b.end), b.status, JSON.stringify(b), reminderAt, reminderAt <= now ? now : null, sync,
-      JSON.stringify([event]), Date.now() + OUTBOX_RETRY_MS, now,
+      b.id,
+      Date.parse(b.start),
+      Date.parse(b.end),
+      b.status,
+      JSON.stringify(b),
+      reminderAt,
+      reminderAt <= now ? now : null,
+      sync,
+      JSON.stringify([event]),
+      Date.now() + OUTBOX_RETRY_MS,
+      now,
     );
   }
 
@@ -122,10 +139,17 @@ export class BookingStore {
          pending_event = json_insert(COALESCE(pending_event, '[]'), '$[#]', json(?)),
          pending_after = COALESCE(pending_after, ?)
        WHERE id = ?`,
-      Date.parse(b.start), Date.parse(b.end), b.status, JSON.stringify(b), now,
+      Date.parse(b.start),
+      Date.parse(b.end),
+      b.status,
+      JSON.stringify(b),
+      now,
       sync,
       reminderAt,
-      reminderAt, reminderAt, now, now,
+      reminderAt,
+      reminderAt,
+      now,
+      now,
       reminderAt,
       JSON.stringify(event),
       Date.now() + OUTBOX_RETRY_MS,
@@ -135,7 +159,9 @@ export class BookingStore {
 
   /** The booking's unsent events, and their stored text (to clear exactly what was sent). */
   pending(id: string): { raw: string; events: UnsentEvent[]; attempts: number } | null {
-    const row = this.sql.exec<{ pending_event: string | null; pending_attempts: number }>('SELECT pending_event, pending_attempts FROM bookings WHERE id = ?', id).toArray()[0];
+    const row = this.sql
+      .exec<{ pending_event: string | null; pending_attempts: number }>('SELECT pending_event, pending_attempts FROM bookings WHERE id = ?', id)
+      .toArray()[0];
     if (!row?.pending_event) return null;
     return { raw: row.pending_event, events: JSON.parse(row.pending_event) as UnsentEvent[], attempts: row.pending_attempts };
   }
@@ -150,7 +176,10 @@ export class BookingStore {
   }
 
   duePending(now: number): string[] {
-    return this.sql.exec<{ id: string }>('SELECT id FROM bookings WHERE pending_event IS NOT NULL AND pending_after <= ?', now).toArray().map((r) => r.id);
+    return this.sql
+      .exec<{ id: string }>('SELECT id FROM bookings WHERE pending_event IS NOT NULL AND pending_after <= ?', now)
+      .toArray()
+      .map((r) => r.id);
   }
 
   dueReminders(now: number): BookingRow[] {
@@ -166,7 +195,12 @@ export class BookingStore {
   }
 
   reminderFailed(id: string, sequence: number, retryAt: number): void {
-    this.sql.exec(`UPDATE bookings SET reminder_at = ?, reminder_attempts = reminder_attempts + 1 WHERE id = ? AND ${SEQUENCE} = ? AND reminder_sent_at IS NULL`, retryAt, id, sequence);
+    this.sql.exec(
+      `UPDATE bookings SET reminder_at = ?, reminder_attempts = reminder_attempts + 1 WHERE id = ? AND ${SEQUENCE} = ? AND reminder_sent_at IS NULL`,
+      retryAt,
+      id,
+      sequence,
+    );
   }
 
   dueCalendarWrites(now: number): BookingRow[] {

@@ -1,15 +1,15 @@
 import { DurableObject } from 'cloudflare:workers';
 import { loadConfig } from '../config';
-import { freeSlots, nearestSlots, type Interval } from '../domain/availability';
+import { freeSlots, type Interval, nearestSlots } from '../domain/availability';
 import { backoffSeconds } from '../domain/backoff';
 import type { DemoBooking, HostRef } from '../domain/demo-booking';
 import { derivedEventId, hostRef } from '../domain/demo-booking';
 import type { DemoHost } from '../domain/demo-hosts';
 import { calendarFor } from '../integrations/calendar';
 import { describeError, logger } from '../logger';
-import { publishEvents } from '../messages/publish';
 import type { DemoEvent, DemoReminderDueEvent } from '../messages/events';
-import { BookingStore, type BookingRow, type UnsentEvent } from './scheduler-store';
+import { publishEvents } from '../messages/publish';
+import { type BookingRow, BookingStore, type UnsentEvent } from './scheduler-store';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -83,7 +83,14 @@ export class Scheduler extends DurableObject<Env> {
   }
 
   async availability(input: { host: DemoHost; from: number; to: number; now: number; busy: Interval[] }): Promise<Interval[]> {
-    return freeSlots({ schedule: input.host, from: input.from, to: input.to, now: input.now, busy: input.busy, booked: this.store.confirmedIntervals(input.now) });
+    return freeSlots({
+      schedule: input.host,
+      from: input.from,
+      to: input.to,
+      now: input.now,
+      busy: input.busy,
+      booked: this.store.confirmedIntervals(input.now),
+    });
   }
 
   /** Upcoming confirmed demos: the load used to share duty between hosts. */
@@ -92,7 +99,7 @@ export class Scheduler extends DurableObject<Env> {
   }
 
   async book(input: SlotRequest & { booking: NewBooking; reminderMinutes: number; requestId?: string }): Promise<BookResult> {
-    const { host, start, now } = input;
+    const { host, now } = input;
     const booked = this.store.confirmedIntervals(now);
     const slot = this.slotIfFree(input, booked);
     if (!slot) return { ok: false, nearest: this.nearest(input, booked) };
@@ -104,7 +111,13 @@ export class Scheduler extends DurableObject<Env> {
       status: 'confirmed',
       sequence: 0,
     };
-    const event: UnsentEvent = { type: 'demo.booked', occurred_at: booking.created_at, request_id: input.requestId ?? `scheduler:${booking.id}`, booking, host: hostRef(host) };
+    const event: UnsentEvent = {
+      type: 'demo.booked',
+      occurred_at: booking.created_at,
+      request_id: input.requestId ?? `scheduler:${booking.id}`,
+      booking,
+      host: hostRef(host),
+    };
     this.store.saveHost(host);
     this.store.insert(booking, slot.start - input.reminderMinutes * MINUTE, this.needsCalendar(host) ? 'save' : null, now, event);
     await this.scheduleAlarm(now);
@@ -128,7 +141,9 @@ export class Scheduler extends DurableObject<Env> {
   }
 
   /** Moves a booking to another slot of the same host in one step: the old slot is freed only if the new one is taken. */
-  async reschedule(input: SlotRequest & { bookingId: string; minNoticeMinutes: number; reminderMinutes: number; requestId?: string }): Promise<RescheduleResult> {
+  async reschedule(
+    input: SlotRequest & { bookingId: string; minNoticeMinutes: number; reminderMinutes: number; requestId?: string },
+  ): Promise<RescheduleResult> {
     const row = this.store.get(input.bookingId);
     if (!row) return { state: 'not_found' };
     if (row.booking.status === 'cancelled') return { state: 'cancelled' };
@@ -225,14 +240,15 @@ export class Scheduler extends DurableObject<Env> {
     for (const row of this.store.dueCalendarWrites(now)) {
       try {
         if (row.calendar_sync === 'remove') await calendar.removeEvent(row.booking.id);
-        else await calendar.saveEvent({
-          booking_id: row.booking.id,
-          start: Date.parse(row.booking.start),
-          end: Date.parse(row.booking.end),
-          summary: `Demo with ${row.booking.contact.name ?? row.booking.contact.company ?? 'a prospect'}`,
-          description: row.booking.notes ?? '',
-          attendee: { email: row.booking.contact.email, name: row.booking.contact.name },
-        });
+        else
+          await calendar.saveEvent({
+            booking_id: row.booking.id,
+            start: Date.parse(row.booking.start),
+            end: Date.parse(row.booking.end),
+            summary: `Demo with ${row.booking.contact.name ?? row.booking.contact.company ?? 'a prospect'}`,
+            description: row.booking.notes ?? '',
+            attendee: { email: row.booking.contact.email, name: row.booking.contact.name },
+          });
         this.store.calendarWritten(row.booking.id, row.booking.sequence);
       } catch (err) {
         logger.warn('scheduler.calendar_write_failed', { booking_id: row.booking.id, attempts: row.calendar_attempts + 1, error: describeError(err) });

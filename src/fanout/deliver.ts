@@ -1,8 +1,8 @@
 import { and, eq, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Config } from '../config';
 import type { Queryable } from '../db/client';
-import { deliveries, deliveryAttempts, type Delivery } from '../db/schema';
-import { MAX_QUEUE_DELAY_SECONDS, backoffSeconds } from '../domain/backoff';
+import { type Delivery, deliveries, deliveryAttempts } from '../db/schema';
+import { backoffSeconds, MAX_QUEUE_DELAY_SECONDS } from '../domain/backoff';
 import { newId } from '../domain/ids';
 import type { SendResult } from '../integrations/provider-call';
 import { describeError, logger } from '../logger';
@@ -30,26 +30,63 @@ export async function deliverBatch(env: Env, config: Config, db: Queryable, ids:
   const claimed = await db
     .update(deliveries)
     .set({ lockedUntil: sql`now() + make_interval(secs => ${lockSeconds(config)})`, attempts: sql`${deliveries.attempts} + 1`, updatedAt: sql`now()` })
-    .where(and(inArray(deliveries.id, ids), eq(deliveries.status, 'pending'), lte(deliveries.nextAttemptAt, sql`now()`), or(isNull(deliveries.lockedUntil), lt(deliveries.lockedUntil, sql`now()`))))
+    .where(
+      and(
+        inArray(deliveries.id, ids),
+        eq(deliveries.status, 'pending'),
+        lte(deliveries.nextAttemptAt, sql`now()`),
+        or(isNull(deliveries.lockedUntil), lt(deliveries.lockedUntil, sql`now()`)),
+      ),
+    )
     .returning();
   const claimedIds = new Set(claimed.map((r) => r.id));
-  for (const [id, outcome] of await unclaimed(db, ids.filter((id) => !claimedIds.has(id)))) outcomes.set(id, outcome);
+  for (const [id, outcome] of await unclaimed(
+    db,
+    ids.filter((id) => !claimedIds.has(id)),
+  ))
+    outcomes.set(id, outcome);
   if (claimed.length === 0) return outcomes;
 
   const started = Date.now();
   const results = await send(env, config, claimed);
   const settled = settlements(config, claimed, results, Date.now() - started);
   await writeSettlements(db, settled);
-  const exhausted = settled.filter((s) => s.outcome.action === 'ack' && s.outcome.reason === 'dead_lettered').map((s) => ({ body: { delivery_id: s.row.id }, contentType: 'json' as const }));
-  if (exhausted.length > 0) await env.DELIVERIES_DLQ.sendBatch(exhausted).catch((err: unknown) => logger.error('delivery.dlq_send_failed', { count: exhausted.length, error: describeError(err) }));
+  const exhausted = settled
+    .filter((s) => s.outcome.action === 'ack' && s.outcome.reason === 'dead_lettered')
+    .map((s) => ({ body: { delivery_id: s.row.id }, contentType: 'json' as const }));
+  if (exhausted.length > 0)
+    await env.DELIVERIES_DLQ.sendBatch(exhausted).catch((err: unknown) =>
+      logger.error('delivery.dlq_send_failed', { count: exhausted.length, error: describeError(err) }),
+    );
   await db
     .insert(deliveryAttempts)
-    .values(settled.map((s) => ({ id: newId(), deliveryId: s.row.id, attempt: s.row.attempts, outcome: s.result.ok ? 'delivered' : s.result.retryable ? 'retryable_error' : 'rejected', statusCode: s.statusCode, error: s.result.ok ? null : s.result.error, durationMs: s.durationMs })))
+    .values(
+      settled.map((s) => ({
+        id: newId(),
+        deliveryId: s.row.id,
+        attempt: s.row.attempts,
+        outcome: s.result.ok ? 'delivered' : s.result.retryable ? 'retryable_error' : 'rejected',
+        statusCode: s.statusCode,
+        error: s.result.ok ? null : s.result.error,
+        durationMs: s.durationMs,
+      })),
+    )
     .catch((err: unknown) => logger.error('delivery.attempts_not_logged', { count: settled.length, error: describeError(err) }));
   for (const s of settled) {
-    const log = { delivery_id: s.row.id, destination: s.row.destination, key: s.row.key, attempt: s.row.attempts, duration_ms: s.durationMs, status_code: s.statusCode };
+    const log = {
+      delivery_id: s.row.id,
+      destination: s.row.destination,
+      key: s.row.key,
+      attempt: s.row.attempts,
+      duration_ms: s.durationMs,
+      status_code: s.statusCode,
+    };
     if (s.result.ok) logger.info('delivery.delivered', log);
-    else logger.warn(s.outcome.action === 'retry' ? 'delivery.retry_scheduled' : s.outcome.reason === 'dead_lettered' ? 'delivery.exhausted' : 'delivery.rejected', log);
+    else
+      logger.warn(
+        s.outcome.action === 'retry' ? 'delivery.retry_scheduled' : s.outcome.reason === 'dead_lettered' ? 'delivery.exhausted' : 'delivery.rejected',
+        log,
+      );
     outcomes.set(s.row.id, s.outcome);
   }
   return outcomes;
@@ -59,7 +96,10 @@ export async function deliverBatch(env: Env, config: Config, db: Queryable, ids:
 async function unclaimed(db: Queryable, ids: string[]): Promise<Map<string, DeliverOutcome>> {
   const outcomes = new Map<string, DeliverOutcome>();
   if (ids.length === 0) return outcomes;
-  const rows = await db.select({ id: deliveries.id, status: deliveries.status, nextAttemptAt: deliveries.nextAttemptAt }).from(deliveries).where(inArray(deliveries.id, ids));
+  const rows = await db
+    .select({ id: deliveries.id, status: deliveries.status, nextAttemptAt: deliveries.nextAttemptAt })
+    .from(deliveries)
+    .where(inArray(deliveries.id, ids));
   const byId = new Map(rows.map((r) => [r.id, r]));
   for (const id of ids) {
     const current = byId.get(id);
@@ -84,12 +124,16 @@ async function send(env: Env, config: Config, rows: Delivery[]): Promise<Map<str
   for (const r of single) groups.set(`${r.destination}:${r.key}`, [...(groups.get(`${r.destination}:${r.key}`) ?? []), r]);
 
   await Promise.all([
-    ...[...groups.values()].map((group) => eachWithLimit(group, CONCURRENCY_PER_DESTINATION, async (row) => results.set(row.id, await attempt(env, config, row)))),
+    ...[...groups.values()].map((group) =>
+      eachWithLimit(group, CONCURRENCY_PER_DESTINATION, async (row) => results.set(row.id, await attempt(env, config, row))),
+    ),
     (async () => {
       const chunks: Delivery[][] = [];
       for (let i = 0; i < batched.size; i += 100) chunks.push(hubspotContacts.slice(i, i + 100));
       for (const chunk of chunks) {
-        const batch = await sendHubSpotBatch(env, config, chunk).catch((err: unknown): SendResult => ({ ok: false, retryable: true, error: `adapter error: ${describeError(err)}` }));
+        const batch = await sendHubSpotBatch(env, config, chunk).catch(
+          (err: unknown): SendResult => ({ ok: false, retryable: true, error: `adapter error: ${describeError(err)}` }),
+        );
         // A refused batch: each contact on its own, so one bad record cannot hold back the others.
         if (batch.ok) for (const row of chunk) results.set(row.id, { ...batch, reference: undefined });
         else await eachWithLimit(chunk, CONCURRENCY_PER_DESTINATION, async (row) => results.set(row.id, await attempt(env, config, row)));
@@ -135,7 +179,8 @@ function settlements(config: Config, rows: Delivery[], results: Map<string, Send
     if (!result.retryable) return { ...base, status: 'failed', delaySeconds: null, outcome: { action: 'ack', reason: 'failed' } };
     // Out of attempts: failed now, and announced on the dead-letter queue (whose consumer also catches
     // messages the queue itself gave up on). Replay through the admin API brings it back.
-    if (row.attempts >= config.delivery.maxAttempts) return { ...base, status: 'failed', delaySeconds: null, outcome: { action: 'ack', reason: 'dead_lettered' } };
+    if (row.attempts >= config.delivery.maxAttempts)
+      return { ...base, status: 'failed', delaySeconds: null, outcome: { action: 'ack', reason: 'dead_lettered' } };
     const delaySeconds = backoffSeconds(row.attempts, { ...config.delivery.backoff, jitter: true, retryAfterSeconds: result.retryAfterSeconds });
     return { ...base, status: 'pending', delaySeconds, outcome: { action: 'retry', delaySeconds } };
   });

@@ -2,8 +2,8 @@ import type { DemoBooking, HostRef } from '../domain/demo-booking';
 import { inviteUid } from '../domain/demo-booking';
 import { buildInvite } from '../domain/invite';
 import { formatInZone } from '../domain/zoned-time';
-import type { DeliveryRequest } from './types';
 import type { EmailMessage } from '../integrations/email/types';
+import type { DeliveryRequest } from './types';
 
 type Method = 'REQUEST' | 'CANCEL';
 
@@ -17,7 +17,9 @@ export function inviteFor(booking: DemoBooking, host: HostRef, method: Method): 
       start: Date.parse(booking.start),
       end: Date.parse(booking.end),
       title: `Product demo: ${who} with ${host.name}`,
-      description: [booking.notes ? `Notes: ${booking.notes}` : '', `Reschedule: ${booking.reschedule_url}`, `Cancel: ${booking.cancel_url}`].filter(Boolean).join('\n'),
+      description: [booking.notes ? `Notes: ${booking.notes}` : '', `Reschedule: ${booking.reschedule_url}`, `Cancel: ${booking.cancel_url}`]
+        .filter(Boolean)
+        .join('\n'),
       organizer: { name: host.name, email: host.email },
       attendee: { name: booking.contact.name, email: booking.contact.email },
     },
@@ -31,7 +33,12 @@ export function demoEmailData(booking: DemoBooking, host: HostRef, audience: 'pr
   return {
     audience,
     booking_id: booking.id,
-    prospect: { name: booking.contact.name ?? null, email: booking.contact.email, company: booking.contact.company ?? null, phone: booking.contact.phone ?? null },
+    prospect: {
+      name: booking.contact.name ?? null,
+      email: booking.contact.email,
+      company: booking.contact.company ?? null,
+      phone: booking.contact.phone ?? null,
+    },
     host: { name: host.name, email: host.email },
     start: booking.start,
     end: booking.end,
@@ -59,13 +66,25 @@ export function inviteEmails(
       destination: 'email',
       key: opts.template,
       leadId,
-      payload: { template: opts.template, to: [prospect], replyTo: { email: host.email, name: host.name }, data: demoEmailData(booking, host, 'prospect', opts.extra), attachments },
+      payload: {
+        template: opts.template,
+        to: [prospect],
+        replyTo: { email: host.email, name: host.name },
+        data: demoEmailData(booking, host, 'prospect', opts.extra),
+        attachments,
+      },
     },
     {
       destination: 'email',
       key: `${opts.template}_host`,
       leadId,
-      payload: { template: opts.template, to: [{ email: host.email, name: host.name }], replyTo: prospect, data: demoEmailData(booking, host, 'host', opts.extra), attachments },
+      payload: {
+        template: opts.template,
+        to: [{ email: host.email, name: host.name }],
+        replyTo: prospect,
+        data: demoEmailData(booking, host, 'host', opts.extra),
+        attachments,
+      },
     },
   ];
 }

@@ -34,7 +34,11 @@ export function sendHubSpotBatch(env: Env, config: Config, rows: Delivery[]): Pr
   if (!crm.hubspot.accessToken && live) return Promise.resolve(notConfigured('HUBSPOT_ACCESS_TOKEN'));
   const fetcher = live ? liveFetch : captureFetch(env, 'crm', 'hubspot');
   const contacts = rows.map((r) => crmSyncOf(r).contact);
-  return upsertHubSpotContacts(fetcher, { accessToken: crm.hubspot.accessToken ?? 'capture', apiUrl: crm.hubspot.apiUrl, timeoutMs: delivery.timeoutMs }, contacts);
+  return upsertHubSpotContacts(
+    fetcher,
+    { accessToken: crm.hubspot.accessToken ?? 'capture', apiUrl: crm.hubspot.apiUrl, timeoutMs: delivery.timeoutMs },
+    contacts,
+  );
 }
 
 /** Hands one delivery to its provider (or, in capture mode, to the capture log). Never throws for a provider's answer. */
@@ -50,7 +54,13 @@ export async function sendDelivery(env: Env, config: Config, d: Delivery): Promi
       if (live && !(sms.accountSid && sms.authToken && sms.from)) return notConfigured('Twilio');
       return sendSms(
         live ? liveFetch : captureFetch(env, 'sms', 'twilio'),
-        { accountSid: sms.accountSid ?? 'ACcapture', authToken: sms.authToken ?? 'capture', from: sms.from ?? '+15005550006', apiUrl: sms.apiUrl, timeoutMs: delivery.timeoutMs },
+        {
+          accountSid: sms.accountSid ?? 'ACcapture',
+          authToken: sms.authToken ?? 'capture',
+          from: sms.from ?? '+15005550006',
+          apiUrl: sms.apiUrl,
+          timeoutMs: delivery.timeoutMs,
+        },
         d.payload as unknown as SmsMessage,
       );
     }
@@ -60,7 +70,11 @@ export async function sendDelivery(env: Env, config: Config, d: Delivery): Promi
       if (live && (!productWebhook.url || !productWebhook.secret)) return notConfigured('PRODUCT_WEBHOOK_URL / PRODUCT_WEBHOOK_SECRET');
       return sendStandardWebhook(
         live ? liveFetch : captureFetch(env, 'webhook', 'product_webhook'),
-        { url: productWebhook.url ?? 'https://product.example.com/webhooks/leadgate', secret: productWebhook.secret ?? 'whsec_Y2FwdHVyZS1tb2RlLXNlY3JldA==', timeoutMs: delivery.timeoutMs },
+        {
+          url: productWebhook.url ?? 'https://product.example.com/webhooks/leadgate',
+          secret: productWebhook.secret ?? 'whsec_Y2FwdHVyZS1tb2RlLXNlY3JldA==',
+          timeoutMs: delivery.timeoutMs,
+        },
         d.id,
         d.payload as unknown as OutboundWebhook,
       );
@@ -106,12 +120,29 @@ async function sendEmail(env: Env, config: Config, m: EmailMessage): Promise<Sen
   }
   if (provider === 'sendgrid') {
     if (!email.sendgrid.apiKey) return notConfigured('SENDGRID_API_KEY');
-    return sendWithSendGrid(liveFetch, { apiKey: email.sendgrid.apiKey, apiUrl: email.sendgrid.apiUrl, from: email.from, templateIds: email.sendgrid.templateIds, timeoutMs: delivery.timeoutMs }, m);
+    return sendWithSendGrid(
+      liveFetch,
+      {
+        apiKey: email.sendgrid.apiKey,
+        apiUrl: email.sendgrid.apiUrl,
+        from: email.from,
+        templateIds: email.sendgrid.templateIds,
+        timeoutMs: delivery.timeoutMs,
+      },
+      m,
+    );
   }
   if (!email.ses.accessKeyId || !email.ses.secretAccessKey) return notConfigured('SES credentials');
   return sendWithSes(
     liveFetch,
-    { region: email.ses.region, accessKeyId: email.ses.accessKeyId, secretAccessKey: email.ses.secretAccessKey, apiUrl: email.ses.apiUrl, from: email.from, timeoutMs: delivery.timeoutMs },
+    {
+      region: email.ses.region,
+      accessKeyId: email.ses.accessKeyId,
+      secretAccessKey: email.ses.secretAccessKey,
+      apiUrl: email.ses.apiUrl,
+      from: email.from,
+      timeoutMs: delivery.timeoutMs,
+    },
     m,
   );
 }

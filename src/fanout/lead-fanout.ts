@@ -31,7 +31,12 @@ export function crmContactSyncs(crm: Config['crm'], lead: Lead): DeliveryRequest
 
 /** A booking as a meeting on the lead's CRM record (with its time), not just a contact. */
 export function crmMeetingSyncs(crm: Config['crm'], lead: Lead, meeting: CrmMeeting): DeliveryRequest[] {
-  return crm.providers.map((provider) => ({ destination: 'crm', key: provider, leadId: lead.id, payload: { kind: 'meeting', contact: crmContact(lead), meeting } }));
+  return crm.providers.map((provider) => ({
+    destination: 'crm',
+    key: provider,
+    leadId: lead.id,
+    payload: { kind: 'meeting', contact: crmContact(lead), meeting },
+  }));
 }
 
 /** What the sales notification template shows of the lead. */
@@ -43,7 +48,13 @@ export function leadSummary(lead: Lead, source: string) {
  * The `sales_notification` email: who, from which form, what they sent or calculated. Data contract of
  * the template: `{ lead: { id, email, name, company, company_domain, phone, source }, submission, calculation? }`.
  */
-export function salesNotification(email: Config['email'], lead: Lead, source: string, submission: Record<string, unknown>, calculation?: Record<string, unknown>): DeliveryRequest {
+export function salesNotification(
+  email: Config['email'],
+  lead: Lead,
+  source: string,
+  submission: Record<string, unknown>,
+  calculation?: Record<string, unknown>,
+): DeliveryRequest {
   return {
     destination: 'email',
     key: 'sales_notification',
@@ -60,5 +71,12 @@ export function salesNotification(email: Config['email'], lead: Lead, source: st
 /** "We got your request": only with marketing consent. */
 export function leadConfirmation(lead: Lead, source: string): DeliveryRequest[] {
   if (!lead.consent.marketing) return [];
-  return [{ destination: 'email', key: 'lead_confirmation', leadId: lead.id, payload: { template: 'lead_confirmation', to: [{ email: lead.email, ...(lead.name ? { name: lead.name } : {}) }], data: { name: lead.name, source } } }];
+  return [
+    {
+      destination: 'email',
+      key: 'lead_confirmation',
+      leadId: lead.id,
+      payload: { template: 'lead_confirmation', to: [{ email: lead.email, ...(lead.name ? { name: lead.name } : {}) }], data: { name: lead.name, source } },
+    },
+  ];
 }

@@ -13,7 +13,14 @@ import type { DeliveryRequest } from './types';
  */
 export async function recordDeliveries(db: Queryable, groups: Array<{ eventId: string; requests: DeliveryRequest[] }>): Promise<string[]> {
   const rows = groups.flatMap(({ eventId, requests }) =>
-    requests.map((r) => ({ id: newId(), eventId, leadId: r.leadId ?? null, destination: r.destination, key: r.key, payload: r.payload as unknown as Record<string, unknown> })),
+    requests.map((r) => ({
+      id: newId(),
+      eventId,
+      leadId: r.leadId ?? null,
+      destination: r.destination,
+      key: r.key,
+      payload: r.payload as unknown as Record<string, unknown>,
+    })),
   );
   if (rows.length === 0) return [];
   const inserted = await db.insert(deliveries).values(rows).onConflictDoNothing().returning({ id: deliveries.id });
@@ -29,7 +36,10 @@ export async function enqueueDeliveries(db: Queryable, env: Env, ids: string[], 
     const chunk = ids.slice(i, i + 100);
     try {
       await publishDeliveries(env, chunk, opts);
-      await db.update(deliveries).set({ enqueuedAt: new Date() }).where(and(inArray(deliveries.id, chunk), eq(deliveries.status, 'pending')));
+      await db
+        .update(deliveries)
+        .set({ enqueuedAt: new Date() })
+        .where(and(inArray(deliveries.id, chunk), eq(deliveries.status, 'pending')));
     } catch (err) {
       logger.error('deliveries.enqueue_failed', { count: chunk.length, error: describeError(err) });
     }

@@ -24,7 +24,11 @@ export async function sweepDeliveries(db: Queryable, env: Env, graceSeconds = 12
     .limit(500);
   if (rows.length > 0) {
     logger.warn('deliveries.swept', { count: rows.length });
-    await enqueueDeliveries(db, env, rows.map((r) => r.id));
+    await enqueueDeliveries(
+      db,
+      env,
+      rows.map((r) => r.id),
+    );
   }
   return rows.length;
 }

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { ERROR_CODES, type ErrorCode, ServiceError } from '../services/errors';
+import { ERROR_CODES, type ErrorCode, type ServiceError } from '../services/errors';
 
 /**
  * The edge's half of the one error type: each code's status and title, and the one envelope (RFC 9457

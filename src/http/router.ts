@@ -11,11 +11,13 @@ export function toFieldErrors(error: ZodError, prefix: string[] = []): FieldErro
       return issue.keys.map((key) => ({ field: [...path, key].join('.'), code: 'unknown_field', message: 'is not a known field' }));
     }
     const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
-    return [{
-      field: path.join('.'),
-      code: missing ? 'required' : issue.code === 'invalid_format' ? 'invalid_format' : issue.code,
-      message: missing ? 'is required' : issue.message.replace(/^Invalid input: /, ''),
-    }];
+    return [
+      {
+        field: path.join('.'),
+        code: missing ? 'required' : issue.code === 'invalid_format' ? 'invalid_format' : issue.code,
+        message: missing ? 'is required' : issue.message.replace(/^Invalid input: /, ''),
+      },
+    ];
   });
 }
 

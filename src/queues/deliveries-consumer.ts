@@ -1,7 +1,7 @@
 import { loadConfig } from '../config';
 import { openDatabase } from '../db/client';
 import { backoffSeconds } from '../domain/backoff';
-import { deliverBatch, settleDeadLetters, type DeliverOutcome } from '../fanout/deliver';
+import { type DeliverOutcome, deliverBatch, settleDeadLetters } from '../fanout/deliver';
 import { describeError, logger } from '../logger';
 import { DeliveryMessageSchema } from '../messages/deliveries';
 

@@ -3,9 +3,9 @@ import { isTransientDatabaseError, openDatabase } from '../db/client';
 import { backoffSeconds } from '../domain/backoff';
 import { enqueueDeliveries } from '../fanout/record-deliveries';
 import { describeError, logger } from '../logger';
-import { EventEnvelopeSchema, EventMessageSchema, type EventMessage } from '../messages/events';
+import { EventEnvelopeSchema, type EventMessage, EventMessageSchema } from '../messages/events';
 import { eventsSettled } from '../messages/publish';
-import { recordFailedEvents, type FailedEvent } from '../services/events/failed-events';
+import { type FailedEvent, recordFailedEvents } from '../services/events/failed-events';
 import { writeEvents } from '../services/events/write-events';
 import { consumerContext } from './consumer-context';
 
@@ -32,7 +32,10 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env, exec
       continue;
     }
     const envelope = EventEnvelopeSchema.safeParse(msg.body);
-    const reason = `not a valid event: ${parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(message)'} ${i.message}`).join('; ')}`.slice(0, 1000);
+    const reason = `not a valid event: ${parsed.error.issues
+      .slice(0, 5)
+      .map((i) => `${i.path.join('.') || '(message)'} ${i.message}`)
+      .join('; ')}`.slice(0, 1000);
     logger.error('events.unreadable_message', { message_id: msg.id, event_id: envelope.data?.id, type: envelope.data?.type, reason });
     unreadable.push({ msg, failed: envelope.success ? { id: envelope.data.id, type: envelope.data.type, reason, body: msg.body } : undefined });
   }
@@ -40,7 +43,10 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env, exec
   const { db, close } = openDatabase(config.core);
   try {
     const deliveryIds = await db.transaction(async (tx) => {
-      await recordFailedEvents(tx, unreadable.flatMap((u) => (u.failed ? [u.failed] : [])));
+      await recordFailedEvents(
+        tx,
+        unreadable.flatMap((u) => (u.failed ? [u.failed] : [])),
+      );
       return (await writeEvents({ ctx: consumerContext(env, config, execution, tx), input: work.map((w) => w.event) })).deliveryIds;
     });
     for (const m of batch.messages) m.ack();

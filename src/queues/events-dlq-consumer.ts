@@ -18,7 +18,11 @@ export async function consumeDeadEvents(batch: MessageBatch<unknown>, env: Env):
   }
   try {
     // Back as they came: the consumer validates them again.
-    await publishEvents({ env, core: config.core }, batch.messages.map((m) => m.body as EventMessage), { delaySeconds });
+    await publishEvents(
+      { env, core: config.core },
+      batch.messages.map((m) => m.body as EventMessage),
+      { delaySeconds },
+    );
     batch.ackAll();
   } catch {
     batch.retryAll({ delaySeconds: 60 });

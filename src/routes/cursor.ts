@@ -17,6 +17,10 @@ export function decodeCursor(cursor: string): string {
 
 /** The paging fields every admin list takes. */
 export const pageQuery = {
-  cursor: z.string().max(200).optional().openapi({ description: 'The `next_cursor` of the previous page.', example: 'MDE5MzZmMGUtOGMyYS03YjNlLTlkNGYtNWE2YjdjOGQ5ZTBm' }),
+  cursor: z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({ description: 'The `next_cursor` of the previous page.', example: 'MDE5MzZmMGUtOGMyYS03YjNlLTlkNGYtNWE2YjdjOGQ5ZTBm' }),
   limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ description: 'Page size (1–200).', example: 50 }),
 };

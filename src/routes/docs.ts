@@ -1,4 +1,4 @@
-import { createRouter } from '../http/router';
+import type { createRouter } from '../http/router';
 
 export const OPENAPI_INFO = {
   openapi: '3.1.0',
@@ -17,9 +17,7 @@ export function mountDocs(app: ReturnType<typeof createRouter>) {
   app.doc31('/openapi.json', (c) => ({ ...OPENAPI_INFO, servers: [{ url: new URL(c.req.url).origin }] }));
   app.get('/docs', (c) => c.html(DOCS_PAGE));
   // Swagger UI's own files, from the swagger-ui-dist package (see [assets] in wrangler.toml).
-  app.get('/docs/assets/:file{swagger-ui\\.css|swagger-ui-bundle\\.js}', (c) =>
-    c.env.ASSETS.fetch(new Request(new URL(`/${c.req.param('file')}`, c.req.url))),
-  );
+  app.get('/docs/assets/:file{swagger-ui\\.css|swagger-ui-bundle\\.js}', (c) => c.env.ASSETS.fetch(new Request(new URL(`/${c.req.param('file')}`, c.req.url))));
 }
 
 const DOCS_PAGE = `<!doctype html>

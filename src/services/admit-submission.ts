@@ -1,8 +1,8 @@
-import { refundLimit, takeLimit, type LimitDecision } from '../durable-objects/rate-limiter';
-import { ServiceError } from '../services/errors';
-import { captchaVerifier } from '../integrations/captcha';
 import { clientNetwork } from '../domain/network';
+import { type LimitDecision, refundLimit, takeLimit } from '../durable-objects/rate-limiter';
+import { captchaVerifier } from '../integrations/captcha';
 import { emailDomain, logger } from '../logger';
+import { ServiceError } from '../services/errors';
 import type { ServiceContext } from './context';
 
 export interface AdmissionInput {
@@ -39,7 +39,11 @@ export async function admitSubmission({ ctx, input }: { ctx: ServiceContext; inp
   if (refused.length > 0) {
     const retryAfter = Math.max(...refused.map((d) => d.retryAfterSeconds));
     const which = byEmail && !byEmail.allowed ? 'this email address' : 'your network';
-    logger.warn('admission.rate_limited', { request_id: ctx.requestId, by: which === 'your network' ? 'ip' : 'email', email_domain: input.emailNormalized && emailDomain(input.emailNormalized) });
+    logger.warn('admission.rate_limited', {
+      request_id: ctx.requestId,
+      by: which === 'your network' ? 'ip' : 'email',
+      email_domain: input.emailNormalized && emailDomain(input.emailNormalized),
+    });
     throw new ServiceError('rate_limited', {
       detail: `Too many submissions from ${which}. Please try again in ${formatWait(retryAfter)}.`,
       retryAfterSeconds: retryAfter,

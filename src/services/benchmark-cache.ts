@@ -1,7 +1,7 @@
-import { industryBenchmarks, type IndustryBenchmarkRow } from '../db/schema';
+import { type IndustryBenchmarkRow, industryBenchmarks } from '../db/schema';
 import type { Industry, IndustryBenchmark } from '../domain/roi';
-import { ServiceError } from '../services/errors';
 import { describeError, logger } from '../logger';
+import { ServiceError } from '../services/errors';
 import type { ServiceContext } from './context';
 
 /**

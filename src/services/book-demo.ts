@@ -1,16 +1,16 @@
-import { inVisitorZone, nearestSlots, unionSlots, type Interval } from '../domain/availability';
-import { isSpam, toContactCapture, type ContactInput } from '../domain/contact';
+import { type Interval, inVisitorZone, nearestSlots, unionSlots } from '../domain/availability';
+import { type ContactInput, isSpam, toContactCapture } from '../domain/contact';
 import type { DemoBooking } from '../domain/demo-booking';
-import { hostsByLeastLoad, type DemoHost } from '../domain/demo-hosts';
+import { type DemoHost, hostsByLeastLoad } from '../domain/demo-hosts';
 import { newId } from '../domain/ids';
 import { demoGuard } from '../durable-objects/demo-guard';
 import { schedulerFor, searchWindow } from '../durable-objects/scheduler';
-import { ServiceError, invalidField } from './errors';
 import { calendarFor } from '../integrations/calendar';
 import { describeError, emailDomain, logger } from '../logger';
 import { admitSubmission } from './admit-submission';
 import type { ServiceContext } from './context';
 import { bookingLinks, demoSetup } from './demo-setup';
+import { invalidField, ServiceError } from './errors';
 
 /** A demo request as the site sends it. */
 export interface DemoRequest extends ContactInput {
@@ -56,7 +56,8 @@ export const BOOKING_HORIZON_DAYS = 90;
 
 /** 422 for a start that cannot be a slot at all: in the past, or beyond the booking horizon. */
 export function checkStart(start: number, now: number): void {
-  const problem = start <= now ? 'must be in the future' : start > now + BOOKING_HORIZON_DAYS * 86_400_000 ? `must be at most ${BOOKING_HORIZON_DAYS} days ahead` : null;
+  const problem =
+    start <= now ? 'must be in the future' : start > now + BOOKING_HORIZON_DAYS * 86_400_000 ? `must be at most ${BOOKING_HORIZON_DAYS} days ahead` : null;
   if (problem) throw invalidField('start', 'out_of_range', problem);
 }
 
@@ -74,7 +75,13 @@ export function slotTaken(nearest: Interval[], timeZone: string): ServiceError {
  * the slot. The booking is decided here, synchronously, by the Durable Objects; Postgres, the invites
  * and the CRM follow through the events queue.
  */
-export async function bookDemo({ ctx, input }: { ctx: ServiceContext; input: { request: DemoRequest; clientIp: string; eventId?: string } }): Promise<BookingAnswer> {
+export async function bookDemo({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { request: DemoRequest; clientIp: string; eventId?: string };
+}): Promise<BookingAnswer> {
   const { request, clientIp } = input;
   const origin = ctx.config.core.publicOrigin;
   const { hosts, secret } = demoSetup(ctx.config.demo);
@@ -83,7 +90,15 @@ export async function bookDemo({ ctx, input }: { ctx: ServiceContext; input: { r
   const start = Date.parse(request.start);
   if (isSpam(request)) {
     logger.info('demo.spam_honeypot', { request_id: ctx.requestId });
-    const decoy = { id, host_id: '', start: new Date(start).toISOString(), end: new Date(start + hosts[0]!.slot_minutes * 60_000).toISOString(), status: 'confirmed', sequence: 0, visitor_time_zone: request.time_zone } as DemoBooking;
+    const decoy = {
+      id,
+      host_id: '',
+      start: new Date(start).toISOString(),
+      end: new Date(start + hosts[0]!.slot_minutes * 60_000).toISOString(),
+      status: 'confirmed',
+      sequence: 0,
+      visitor_time_zone: request.time_zone,
+    } as DemoBooking;
     return bookingAnswer(decoy, hosts[0]!.name, false);
   }
   checkStart(start, now);

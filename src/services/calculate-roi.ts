@@ -1,6 +1,6 @@
-import { isSpam, toContactCapture, type ContactInput } from '../domain/contact';
+import { type ContactInput, isSpam, toContactCapture } from '../domain/contact';
 import { newId } from '../domain/ids';
-import { HORIZON_MONTHS, calculateRoi, type Industry, type IndustryBenchmark, type RoiResult } from '../domain/roi';
+import { calculateRoi, HORIZON_MONTHS, type Industry, type IndustryBenchmark, type RoiResult } from '../domain/roi';
 import { emailDomain, logger } from '../logger';
 import type { RoiCalculatedEvent } from '../messages/events';
 import { publishEvents } from '../messages/publish';
@@ -28,7 +28,13 @@ export interface RoiAnswer {
   break_even_point_months: number | null;
   break_even: string;
   assumptions: { expected_churn_reduction_percent: number; implementation_cost: number; time_to_value_months: number; horizon_months: number };
-  working: { monthly_revenue: number; monthly_revenue_lost_to_churn: number; monthly_revenue_retained: number; retention_before_percent: number; retention_after_percent: number };
+  working: {
+    monthly_revenue: number;
+    monthly_revenue_lost_to_churn: number;
+    monthly_revenue_retained: number;
+    retention_before_percent: number;
+    retention_after_percent: number;
+  };
 }
 
 export function roiAnswer(id: string, request: Pick<RoiRequest, 'industry' | 'currency'>, b: IndustryBenchmark, r: RoiResult): RoiAnswer {
@@ -64,7 +70,13 @@ export function roiAnswer(id: string, request: Pick<RoiRequest, 'industry' | 'cu
  * benchmarks can only be read one verified calculation at a time. For the same reason the honeypot is
  * checked after Turnstile here (a filled honeypot still gets its answer, and nothing is stored).
  */
-export async function calculateRoiForProspect({ ctx, input }: { ctx: ServiceContext; input: { request: RoiRequest; clientIp: string; eventId?: string } }): Promise<RoiAnswer> {
+export async function calculateRoiForProspect({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { request: RoiRequest; clientIp: string; eventId?: string };
+}): Promise<RoiAnswer> {
   const { request, clientIp } = input;
   const id = input.eventId ?? newId();
   const occurredAt = new Date().toISOString();
@@ -77,7 +89,12 @@ export async function calculateRoiForProspect({ ctx, input }: { ctx: ServiceCont
       input: { emailNormalized: contact?.email_normalized, clientIp, turnstileToken: request.turnstile_token, action: 'roi_calculator', eventId: id },
     }),
   ]);
-  const answer = roiAnswer(id, request, benchmark, calculateRoi({ customerCount: request.customer_count, avgRevenue: request.avg_revenue, churnRatePercent: request.churn_rate }, benchmark));
+  const answer = roiAnswer(
+    id,
+    request,
+    benchmark,
+    calculateRoi({ customerCount: request.customer_count, avgRevenue: request.avg_revenue, churnRatePercent: request.churn_rate }, benchmark),
+  );
 
   if (isSpam(request)) {
     logger.info('roi.spam_honeypot', { request_id: ctx.requestId });
@@ -89,11 +106,23 @@ export async function calculateRoiForProspect({ ctx, input }: { ctx: ServiceCont
     type: 'roi.calculated',
     occurred_at: occurredAt,
     request_id: ctx.requestId,
-    input: { industry: request.industry, customer_count: request.customer_count, avg_revenue: request.avg_revenue, churn_rate: request.churn_rate, currency: request.currency },
+    input: {
+      industry: request.industry,
+      customer_count: request.customer_count,
+      avg_revenue: request.avg_revenue,
+      churn_rate: request.churn_rate,
+      currency: request.currency,
+    },
     result,
     ...(contact ? { contact } : {}),
   };
   await publishEvents({ env: ctx.env, core: ctx.config.core }, [event]);
-  logger.info('roi.calculated', { request_id: ctx.requestId, event_id: id, industry: request.industry, with_email: !!contact, email_domain: contact && emailDomain(contact.email_normalized) });
+  logger.info('roi.calculated', {
+    request_id: ctx.requestId,
+    event_id: id,
+    industry: request.industry,
+    with_email: !!contact,
+    email_domain: contact && emailDomain(contact.email_normalized),
+  });
   return answer;
 }

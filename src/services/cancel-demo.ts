@@ -1,8 +1,8 @@
-import { hostRef, type HostRef } from '../domain/demo-booking';
+import { type HostRef, hostRef } from '../domain/demo-booking';
 import { demoGuard } from '../durable-objects/demo-guard';
 import { schedulerFor } from '../durable-objects/scheduler';
 import { logger } from '../logger';
-import { bookingAnswer, type BookingAnswer } from './book-demo';
+import { type BookingAnswer, bookingAnswer } from './book-demo';
 import type { ServiceContext } from './context';
 import { bookingNotFound, tooLate, verifiedLink } from './demo-link';
 
@@ -17,7 +17,13 @@ export async function cancelDemo({ ctx, input }: { ctx: ServiceContext; input: {
   const minNotice = ctx.config.demo.cancelMinNoticeMinutes;
   const configured = ctx.config.demo.hosts.find((h) => h.id === claims.host_id);
   const host: HostRef = configured ? hostRef(configured) : { id: claims.host_id, name: claims.host_id, email: ctx.config.email.salesInbox, time_zone: 'UTC' };
-  const result = await schedulerFor(ctx.env.SCHEDULER, claims.host_id).cancel({ bookingId: input.bookingId, now: Date.now(), minNoticeMinutes: minNotice, requestId: ctx.requestId, host });
+  const result = await schedulerFor(ctx.env.SCHEDULER, claims.host_id).cancel({
+    bookingId: input.bookingId,
+    now: Date.now(),
+    minNoticeMinutes: minNotice,
+    requestId: ctx.requestId,
+    host,
+  });
   if (result.state === 'not_found') throw bookingNotFound();
   if (result.state === 'too_late') throw tooLate(minNotice, 'cancel');
   const { booking } = result;

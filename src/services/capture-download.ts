@@ -1,4 +1,4 @@
-import { isSpam, toContactCapture, type ContactInput } from '../domain/contact';
+import { type ContactInput, isSpam, toContactCapture } from '../domain/contact';
 import { newId } from '../domain/ids';
 import { downloadQuery, signDownload } from '../domain/signed-link';
 import { emailDomain, logger } from '../logger';
@@ -29,7 +29,13 @@ export function fileUrl(origin: string, slug: string): string {
  * and per-network limits), then the download is queued durably and a signed link valid for
  * DOWNLOAD_LINK_TTL_SECONDS is handed back (and mailed by the consumer).
  */
-export async function captureDownload({ ctx, input }: { ctx: ServiceContext; input: { slug: string; request: DownloadRequest; clientIp: string; eventId?: string } }): Promise<DownloadGranted> {
+export async function captureDownload({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { slug: string; request: DownloadRequest; clientIp: string; eventId?: string };
+}): Promise<DownloadGranted> {
   const { slug, request, clientIp } = input;
   const content = ctx.config.content;
   const origin = ctx.config.core.publicOrigin;

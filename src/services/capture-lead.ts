@@ -1,4 +1,4 @@
-import { isSpam, toContactCapture, type ContactInput } from '../domain/contact';
+import { type ContactInput, isSpam, toContactCapture } from '../domain/contact';
 import { newId } from '../domain/ids';
 import { emailDomain, logger } from '../logger';
 import type { LeadSubmittedEvent } from '../messages/events';
@@ -19,7 +19,13 @@ export interface FormSubmission extends ContactInput {
  * The request path of a form submission: gate it, then hand it to the durable "events" queue.
  * No database round trip here; the queue consumer writes it (src/services/events).
  */
-export async function captureLead({ ctx, input }: { ctx: ServiceContext; input: { submission: FormSubmission; clientIp: string; eventId?: string } }): Promise<{ id: string }> {
+export async function captureLead({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { submission: FormSubmission; clientIp: string; eventId?: string };
+}): Promise<{ id: string }> {
   const { submission, clientIp } = input;
   const id = input.eventId ?? newId();
   if (isSpam(submission)) {

@@ -1,11 +1,11 @@
-import { inVisitorZone, unionSlots, type Interval, type VisitorSlot } from '../domain/availability';
+import { type Interval, inVisitorZone, unionSlots, type VisitorSlot } from '../domain/availability';
 import type { DemoHost } from '../domain/demo-hosts';
 import { schedulerFor } from '../durable-objects/scheduler';
-import { invalidField } from './errors';
 import { calendarFor } from '../integrations/calendar';
 import { describeError, logger } from '../logger';
 import type { ServiceContext } from './context';
 import { demoSetup } from './demo-setup';
+import { invalidField } from './errors';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -26,7 +26,13 @@ export async function hostFreeSlots(ctx: ServiceContext, host: DemoHost, from: n
 }
 
 /** Free demo slots of all hosts on duty (or of one, `host`), as one list on the visitor's clock. */
-export async function demoAvailability({ ctx, input }: { ctx: ServiceContext; input: { from?: string; to?: string; timeZone: string; host?: string } }): Promise<{ from: string; to: string; time_zone: string; slots: VisitorSlot[] }> {
+export async function demoAvailability({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { from?: string; to?: string; timeZone: string; host?: string };
+}): Promise<{ from: string; to: string; time_zone: string; slots: VisitorSlot[] }> {
   const { hosts: all } = demoSetup(ctx.config.demo);
   const hosts = input.host === undefined ? all : all.filter((h) => h.id === input.host);
   if (hosts.length === 0) throw invalidField('host', 'unknown_host', 'no such host');

@@ -1,6 +1,6 @@
-import { verifyBookingLink, type BookingAction, type BookingLinkClaims } from '../domain/booking-link';
-import { ServiceError } from '../services/errors';
+import { type BookingAction, type BookingLinkClaims, verifyBookingLink } from '../domain/booking-link';
 import { logger } from '../logger';
+import { ServiceError } from '../services/errors';
 import type { ServiceContext } from './context';
 import { demoSetup } from './demo-setup';
 

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, lt, type SQL } from 'drizzle-orm';
 import { keysetPage, type Page } from '../db/paging';
-import { deliveries, deliveryAttempts, type Delivery, type DeliveryAttempt, type DeliveryStatus } from '../db/schema';
+import { type Delivery, type DeliveryAttempt, type DeliveryStatus, deliveries, deliveryAttempts } from '../db/schema';
 import { enqueueDeliveries } from '../fanout/record-deliveries';
 import { logger } from '../logger';
 import type { ServiceContext } from './context';
@@ -24,12 +24,23 @@ export async function listDeliveries({ ctx, input: f }: { ctx: ServiceContext; i
   if (f.leadId) where.push(eq(deliveries.leadId, f.leadId));
   if (f.eventId) where.push(eq(deliveries.eventId, f.eventId));
   if (f.after) where.push(lt(deliveries.id, f.after));
-  const rows = await ctx.db.select().from(deliveries).where(where.length ? and(...where) : undefined).orderBy(desc(deliveries.id)).limit(f.limit + 1);
+  const rows = await ctx.db
+    .select()
+    .from(deliveries)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(deliveries.id))
+    .limit(f.limit + 1);
   return keysetPage(rows, f.limit);
 }
 
 /** One delivery with every call made to its provider. */
-export async function getDelivery({ ctx, input }: { ctx: ServiceContext; input: { id: string } }): Promise<{ delivery: Delivery; attempts: DeliveryAttempt[] }> {
+export async function getDelivery({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { id: string };
+}): Promise<{ delivery: Delivery; attempts: DeliveryAttempt[] }> {
   const [delivery] = await ctx.db.select().from(deliveries).where(eq(deliveries.id, input.id)).limit(1);
   if (!delivery) throw new ServiceError('not_found', { detail: 'No delivery with this id.' });
   const attempts = await ctx.db.select().from(deliveryAttempts).where(eq(deliveryAttempts.deliveryId, input.id)).orderBy(asc(deliveryAttempts.attempt));
@@ -63,5 +74,13 @@ export async function replayFailedDeliveries({ ctx, input }: { ctx: ServiceConte
     .where(and(eq(deliveries.status, 'failed'), eq(deliveries.destination, input.destination), input.key ? eq(deliveries.key, input.key) : undefined))
     .limit(1000);
   if (ids.length === 0) return 0;
-  return (await reopen(ctx, inArray(deliveries.id, ids.map((r) => r.id)))).length;
+  return (
+    await reopen(
+      ctx,
+      inArray(
+        deliveries.id,
+        ids.map((r) => r.id),
+      ),
+    )
+  ).length;
 }

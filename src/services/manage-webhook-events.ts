@@ -1,10 +1,10 @@
 import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
 import { keysetPage, type Page } from '../db/paging';
-import { webhookEvents, type WebhookEvent, type WebhookOutcome } from '../db/schema';
-import { ServiceError } from '../services/errors';
+import { type WebhookEvent, type WebhookOutcome, webhookEvents } from '../db/schema';
 import { logger } from '../logger';
-import { APPLICABLE_OUTCOMES } from './events/webhook-received';
+import { ServiceError } from '../services/errors';
 import type { ServiceContext } from './context';
+import { APPLICABLE_OUTCOMES } from './events/webhook-received';
 import { enqueue } from './receive-webhook';
 
 export interface WebhookEventFilter {

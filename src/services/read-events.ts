@@ -1,8 +1,8 @@
 import { asc, eq } from 'drizzle-orm';
-import { deliveries, events, type Delivery, type EventRow } from '../db/schema';
+import { type Delivery, deliveries, type EventRow, events } from '../db/schema';
+import { logger } from '../logger';
 import type { EventMessage } from '../messages/events';
 import { publishEvents } from '../messages/publish';
-import { logger } from '../logger';
 import type { ServiceContext } from './context';
 import { ServiceError } from './errors';
 
@@ -33,7 +33,8 @@ export async function eventStatus({ ctx, input }: { ctx: ServiceContext; input: 
   }
   const madeAt = uuidV7Time(input.id);
   const now = Date.now();
-  if (madeAt !== null && madeAt <= now + 60_000 && now - madeAt < QUEUED_AT_MOST_MS) return { state: 'queued', id: input.id, accepted_at: new Date(madeAt).toISOString() };
+  if (madeAt !== null && madeAt <= now + 60_000 && now - madeAt < QUEUED_AT_MOST_MS)
+    return { state: 'queued', id: input.id, accepted_at: new Date(madeAt).toISOString() };
   throw new ServiceError('not_found', { detail: 'No event with this id.' });
 }
 

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import { keysetPage, type Page } from '../db/paging';
-import { leadEvents, leads, type Lead, type LeadEvent } from '../db/schema';
+import { type Lead, type LeadEvent, leadEvents, leads } from '../db/schema';
 import { normalizeEmail } from '../domain/email';
 import type { ServiceContext } from './context';
 

@@ -2,12 +2,12 @@ import { and, eq, sql } from 'drizzle-orm';
 import { webhookEvents } from '../db/schema';
 import { newId } from '../domain/ids';
 import { takeLimit } from '../durable-objects/rate-limiter';
-import { ServiceError } from '../services/errors';
 import { parseVerifiedBody } from '../integrations/webhooks/payload';
-import { verifyDelivery, type InboundWebhook, type WebhookProvider } from '../integrations/webhooks/verify';
+import { type InboundWebhook, verifyDelivery, type WebhookProvider } from '../integrations/webhooks/verify';
 import { describeError, logger } from '../logger';
 import type { WebhookReceivedEvent } from '../messages/events';
 import { publishEvents } from '../messages/publish';
+import { ServiceError } from '../services/errors';
 import type { ServiceContext } from './context';
 
 /** Rejected calls recorded per provider and window: enough to see an attack or a misconfiguration, never a flood. */
@@ -91,7 +91,9 @@ async function recordRejection(ctx: ServiceContext, provider: WebhookProvider, r
   try {
     const slot = await takeLimit(ctx.env.RATE_LIMITER, `webhook-rejections:${provider}`, REJECTIONS_RECORDED, REJECTIONS_WINDOW_SECONDS);
     if (!slot.allowed) return;
-    await ctx.db.insert(webhookEvents).values({ id: newId(), provider, verified: false, rejectionReason: reason, outcome: 'ignored', outcomeDetail: 'rejected' });
+    await ctx.db
+      .insert(webhookEvents)
+      .values({ id: newId(), provider, verified: false, rejectionReason: reason, outcome: 'ignored', outcomeDetail: 'rejected' });
   } catch (err) {
     // The 401 matters more than the record of it.
     logger.error('webhook.rejection_not_recorded', { request_id: ctx.requestId, provider, error: describeError(err) });

@@ -1,5 +1,5 @@
 import { asc } from 'drizzle-orm';
-import { industryBenchmarks, type IndustryBenchmarkRow } from '../db/schema';
+import { type IndustryBenchmarkRow, industryBenchmarks } from '../db/schema';
 import type { Industry } from '../domain/roi';
 import { logger } from '../logger';
 import { invalidateBenchmarks } from './benchmark-cache';
@@ -18,7 +18,13 @@ export function listBenchmarks({ ctx }: { ctx: ServiceContext; input?: undefined
 }
 
 /** Replaces one industry's numbers and drops this isolate's cached copy, so the next calculation uses them. */
-export async function saveBenchmark({ ctx, input }: { ctx: ServiceContext; input: { industry: Industry; benchmark: BenchmarkInput } }): Promise<IndustryBenchmarkRow> {
+export async function saveBenchmark({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { industry: Industry; benchmark: BenchmarkInput };
+}): Promise<IndustryBenchmarkRow> {
   const { industry, benchmark } = input;
   const values = {
     expectedChurnReductionPercent: benchmark.expected_churn_reduction_percent,

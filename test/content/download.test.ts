@@ -3,9 +3,9 @@ import { and, eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { contentDownloads, deliveries, leadEvents, leads } from '../../src/db/schema';
 import { downloadQuery } from '../../src/domain/signed-link';
+import { TOKEN, turnstilePassesFor } from '../roi/siteverify';
 import { call, database, eventually, postJson, uniqueEmail } from '../support/api';
 import { server, siteverifyRequests } from '../support/msw';
-import { TOKEN, turnstilePassesFor } from '../roi/siteverify';
 
 const SLUG = 'state-of-b2b-sales-2026';
 const ASSET_URL = 'https://cdn.example.com/whitepapers/state-of-b2b-sales-2026.pdf';
@@ -56,7 +56,10 @@ describe('POST /api/v1/content/{slug}/download', () => {
       expect(event).toMatchObject({ type: 'content_downloaded', source: 'whitepaper_download', leadId: lead!.id });
       expect(event!.payload).toMatchObject({ asset_slug: SLUG, asset_title: 'State of B2B Sales 2026' });
 
-      const mails = await db.select().from(deliveries).where(and(eq(deliveries.eventId, body.id), eq(deliveries.destination, 'email')));
+      const mails = await db
+        .select()
+        .from(deliveries)
+        .where(and(eq(deliveries.eventId, body.id), eq(deliveries.destination, 'email')));
       const toRequester = mails.find((m) => m.key === 'download_link')!.payload as any;
       expect(toRequester.template).toBe('download_link');
       expect(toRequester.to).toEqual([{ email, name: 'Grace Hopper' }]);
@@ -143,7 +146,12 @@ describe('GET /api/v1/content/{slug}/file', () => {
     const url = new URL(await fileUrl(later()));
     const tampered: string[] = [];
     const sig = url.searchParams.get('signature')!;
-    const withParam = (k: string, v: string | null) => { const u = new URL(url); if (v === null) u.searchParams.delete(k); else u.searchParams.set(k, v); return u.toString(); };
+    const withParam = (k: string, v: string | null) => {
+      const u = new URL(url);
+      if (v === null) u.searchParams.delete(k);
+      else u.searchParams.set(k, v);
+      return u.toString();
+    };
     tampered.push(withParam('signature', (sig[0] === 'A' ? 'B' : 'A') + sig.slice(1)));
     tampered.push(withParam('expires', String(later() + 86_400 * 365)));
     tampered.push(withParam('download', '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e10'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { freeSlots, inVisitorZone, nearestSlots, unionSlots, type Schedule } from '../../src/domain/availability';
+import { freeSlots, inVisitorZone, nearestSlots, type Schedule, unionSlots } from '../../src/domain/availability';
 import { hostsByLeastLoad } from '../../src/domain/demo-hosts';
 import { formatInZone, wallTimeToUtc } from '../../src/domain/zoned-time';
 
@@ -67,7 +67,7 @@ describe('freeSlots across DST changes', () => {
     expect(short).toHaveLength(23);
   });
 
-  it('lists a New York host in a Berlin visitor\'s clock across 2026-11-01', () => {
+  it("lists a New York host in a Berlin visitor's clock across 2026-11-01", () => {
     const ny = schedule({ time_zone: 'America/New_York', working_hours: weekdays([['09:00', '10:00']]) });
     const slots = freeSlots({ schedule: ny, from: at('2026-10-30T00:00:00Z'), to: at('2026-11-03T00:00:00Z'), now: NOW, busy: [], booked: [] });
     expect(slots.map((s) => inVisitorZone(s, 'Europe/Berlin').local_start)).toEqual(['2026-10-30T14:00:00+01:00', '2026-11-02T15:00:00+01:00']);
@@ -100,7 +100,10 @@ describe('freeSlots rules', () => {
 
   it('closes a day at max_per_day bookings and skips holidays', () => {
     const s = schedule({ max_per_day: 2, holidays: ['2026-11-11'] });
-    const booked = [{ start: berlin('09:00'), end: berlin('10:00') }, { start: berlin('14:00'), end: berlin('15:00') }];
+    const booked = [
+      { start: berlin('09:00'), end: berlin('10:00') },
+      { start: berlin('14:00'), end: berlin('15:00') },
+    ];
     const week = freeSlots({ schedule: s, from: berlin('00:00'), to: berlin('00:00') + 3 * 86_400_000, now: NOW, busy: [], booked });
     const days = new Set(week.map((x) => formatInZone(x.start, 'Europe/Berlin').slice(0, 10)));
     expect([...days]).toEqual(['2026-11-10']); // Monday full, Wednesday a holiday

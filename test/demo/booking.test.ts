@@ -11,7 +11,9 @@ afterAll(settle);
 describe('GET /api/v1/demo/availability', () => {
   it("lists free slots on the visitor's clock", async () => {
     const from = berlinSlot(0, '00:00');
-    const res = await call(`/api/v1/demo/availability?from=${new Date(from).toISOString()}&to=${new Date(from + 86_400_000).toISOString()}&tz=America/New_York`);
+    const res = await call(
+      `/api/v1/demo/availability?from=${new Date(from).toISOString()}&to=${new Date(from + 86_400_000).toISOString()}&tz=America/New_York`,
+    );
     expect(res.status).toBe(200);
     const body = (await res.json()) as any;
     const nineBerlin = new Date(berlinSlot(0, '09:00')).toISOString();
@@ -33,7 +35,14 @@ describe('GET /api/v1/demo/availability', () => {
 describe('OpenAPI', () => {
   it('documents the demo endpoints', async () => {
     const doc = (await (await call('/openapi.json')).json()) as any;
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/demo/availability', '/api/v1/demo-request', '/api/v1/demo/bookings/{id}/cancel', '/api/v1/demo/bookings/{id}/reschedule']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/demo/availability',
+        '/api/v1/demo-request',
+        '/api/v1/demo/bookings/{id}/cancel',
+        '/api/v1/demo/bookings/{id}/reschedule',
+      ]),
+    );
     expect(doc.paths['/api/v1/demo-request'].post.responses['409'].content['application/problem+json'].schema.$ref).toContain('DemoConflict');
   });
 });
@@ -43,7 +52,13 @@ describe('POST /api/v1/demo-request', () => {
     const start = berlinSlot(1, '10:00');
     const { res, body } = await book(start, { consent: { marketing: true } });
     expect(res.status).toBe(201);
-    expect(body).toMatchObject({ start: new Date(start).toISOString(), time_zone: 'America/New_York', host: { name: 'Berta Berlin' }, sequence: 0, status: 'confirmed' });
+    expect(body).toMatchObject({
+      start: new Date(start).toISOString(),
+      time_zone: 'America/New_York',
+      host: { name: 'Berta Berlin' },
+      sequence: 0,
+      status: 'confirmed',
+    });
     expect(body.cancel_url).toContain(`/api/v1/demo/bookings/${body.booking_id}/cancel?token=`);
 
     const { db, close } = database();
@@ -59,14 +74,23 @@ describe('POST /api/v1/demo-request', () => {
       expect(sent.map((d) => d.key).sort()).toEqual(['demo_invite', 'demo_invite_host', 'hubspot', 'sales_notification']);
       // The CRM gets the booking as a meeting with its time, not just the contact.
       const crm = sent.find((d) => d.key === 'hubspot')!.payload as any;
-      expect(crm).toMatchObject({ kind: 'meeting', contact: { email: lead!.email }, meeting: { bookingId: body.booking_id, start: new Date(start).toISOString(), status: 'scheduled' } });
+      expect(crm).toMatchObject({
+        kind: 'meeting',
+        contact: { email: lead!.email },
+        meeting: { bookingId: body.booking_id, start: new Date(start).toISOString(), status: 'scheduled' },
+      });
       const invite = sent.find((d) => d.key === 'demo_invite')!.payload as any;
       expect(invite.to[0].email).toBe(lead!.email);
       const attachment = invite.attachments[0];
       expect(attachment).toMatchObject({ filename: 'invite.ics', contentType: 'text/calendar; method=REQUEST' });
       const ics = parseIcs(attachment.content);
       expect(ics).toMatchObject({ METHOD: 'REQUEST', UID: `${body.booking_id}@leadgate`, SEQUENCE: '0' });
-      expect(ics.DTSTART).toBe(new Date(start).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, ''));
+      expect(ics.DTSTART).toBe(
+        new Date(start)
+          .toISOString()
+          .replace(/[-:]/g, '')
+          .replace(/\.\d{3}/, ''),
+      );
       const hostInvite = sent.find((d) => d.key === 'demo_invite_host')!.payload as any;
       expect(hostInvite.to[0].email).toBe('berta@leadgate-test.com');
       const sales = sent.find((d) => d.key === 'sales_notification')!.payload as any;
@@ -168,7 +192,7 @@ describe('cancel and reschedule by signed link', () => {
     expect(booked.res.status).toBe(201);
     const cancel = await call(pathOf(booked.body.cancel_url), { method: 'POST' });
     expect(cancel.status).toBe(200);
-    expect(((await cancel.json()) as any)).toMatchObject({ status: 'cancelled', sequence: 1 });
+    expect((await cancel.json()) as any).toMatchObject({ status: 'cancelled', sequence: 1 });
     expect((await call(pathOf(booked.body.cancel_url), { method: 'POST' })).status).toBe(200);
 
     expect((await book(start)).res.status).toBe(201); // the slot is free again
@@ -176,7 +200,15 @@ describe('cancel and reschedule by signed link', () => {
 
     const { db, close } = database();
     try {
-      const row = await eventually(async () => (await db.select().from(demoBookings).where(and(eq(demoBookings.id, booked.body.booking_id), eq(demoBookings.status, 'cancelled'))))[0]);
+      const row = await eventually(
+        async () =>
+          (
+            await db
+              .select()
+              .from(demoBookings)
+              .where(and(eq(demoBookings.id, booked.body.booking_id), eq(demoBookings.status, 'cancelled')))
+          )[0],
+      );
       expect(row.sequence).toBe(1);
       const sent = await eventually(async () => {
         const rows = await db.select().from(deliveries).where(eq(deliveries.key, 'demo_cancelled'));
@@ -184,7 +216,10 @@ describe('cancel and reschedule by signed link', () => {
       });
       const ics = parseIcs((sent.payload as any).attachments[0].content);
       expect(ics).toMatchObject({ METHOD: 'CANCEL', UID: `${booked.body.booking_id}@leadgate`, SEQUENCE: '1' });
-      const history = await db.select().from(leadEvents).where(and(eq(leadEvents.leadId, row.leadId!), eq(leadEvents.type, 'demo_cancelled')));
+      const history = await db
+        .select()
+        .from(leadEvents)
+        .where(and(eq(leadEvents.leadId, row.leadId!), eq(leadEvents.type, 'demo_cancelled')));
       expect(history).toHaveLength(1); // the repeated cancel changed nothing
     } finally {
       await close();
@@ -196,7 +231,9 @@ describe('cancel and reschedule by signed link', () => {
     const target = berlinSlot(9, '11:00');
     const booked = await book(start);
     const moved = await call(pathOf(booked.body.reschedule_url), {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ start: new Date(target).toISOString() }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ start: new Date(target).toISOString() }),
     });
     expect(moved.status).toBe(200);
     const body = (await moved.json()) as any;
@@ -212,8 +249,21 @@ describe('cancel and reschedule by signed link', () => {
       });
       const ics = parseIcs((sent.payload as any).attachments[0].content);
       expect(ics).toMatchObject({ METHOD: 'REQUEST', UID: `${booked.body.booking_id}@leadgate`, SEQUENCE: '1' });
-      expect(ics.DTSTART).toBe(new Date(target).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, ''));
-      const row = await eventually(async () => (await db.select().from(demoBookings).where(and(eq(demoBookings.id, booked.body.booking_id), eq(demoBookings.sequence, 1))))[0]);
+      expect(ics.DTSTART).toBe(
+        new Date(target)
+          .toISOString()
+          .replace(/[-:]/g, '')
+          .replace(/\.\d{3}/, ''),
+      );
+      const row = await eventually(
+        async () =>
+          (
+            await db
+              .select()
+              .from(demoBookings)
+              .where(and(eq(demoBookings.id, booked.body.booking_id), eq(demoBookings.sequence, 1)))
+          )[0],
+      );
       expect(row.startsAt.getTime()).toBe(target);
     } finally {
       await close();

@@ -1,14 +1,14 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { and, eq } from 'drizzle-orm';
-import { http, HttpResponse } from 'msw';
+import { HttpResponse, http } from 'msw';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config';
 import { deliveries, demoBookings } from '../../src/db/schema';
-import { DemoHostSchema, type DemoHost } from '../../src/domain/demo-hosts';
+import { type DemoHost, DemoHostSchema } from '../../src/domain/demo-hosts';
 import { newId } from '../../src/domain/ids';
 import { demoGuard } from '../../src/durable-objects/demo-guard';
-import { schedulerFor, type Scheduler } from '../../src/durable-objects/scheduler';
+import { type Scheduler, schedulerFor } from '../../src/durable-objects/scheduler';
 import { hostFreeSlots } from '../../src/services/demo-availability';
 import { call, database, eventually, postJson, uniqueEmail } from '../support/api';
 import { server } from '../support/msw';
@@ -38,9 +38,17 @@ function newBooking(prefix: string) {
   };
 }
 
-type Row = { pending_event: string | null; reminder_at: number | null; reminder_sent_at: number | null; reminder_attempts: number; calendar_sync: string | null };
+type Row = {
+  pending_event: string | null;
+  reminder_at: number | null;
+  reminder_sent_at: number | null;
+  reminder_attempts: number;
+  calendar_sync: string | null;
+};
 const rowOf = (stub: DurableObjectStub<Scheduler>, id: string) =>
-  runInDurableObject(stub, (_i, state) => state.storage.sql.exec<Row>('SELECT pending_event, reminder_at, reminder_sent_at, reminder_attempts, calendar_sync FROM bookings WHERE id = ?', id).one());
+  runInDurableObject(stub, (_i, state) =>
+    state.storage.sql.exec<Row>('SELECT pending_event, reminder_at, reminder_sent_at, reminder_attempts, calendar_sync FROM bookings WHERE id = ?', id).one(),
+  );
 
 /** Makes the object's queue fail (or do something first) while `hook` says so; returns the undo. */
 async function interceptQueue(stub: DurableObjectStub<Scheduler>, hook: (body: any, instance: Scheduler) => Promise<void> | void) {
@@ -58,7 +66,10 @@ async function interceptQueue(stub: DurableObjectStub<Scheduler>, hook: (body: a
     };
     (instance as any).env = Object.assign(Object.create(env), { EVENTS_QUEUE: queue });
   });
-  return () => runInDurableObject(stub, (instance) => void ((instance as any).env = env));
+  return () =>
+    runInDurableObject(stub, (instance) => {
+      (instance as any).env = env;
+    });
 }
 
 describe('the Scheduler outbox', () => {
@@ -104,9 +115,19 @@ describe('the Scheduler outbox', () => {
       down = false;
       await due();
       expect(await runDurableObjectAlarm(stub)).toBe(true);
-      const gone = await eventually(async () => (await db.select().from(demoBookings).where(and(eq(demoBookings.id, booking.id), eq(demoBookings.status, 'cancelled'))))[0]);
+      const gone = await eventually(
+        async () =>
+          (
+            await db
+              .select()
+              .from(demoBookings)
+              .where(and(eq(demoBookings.id, booking.id), eq(demoBookings.status, 'cancelled')))
+          )[0],
+      );
       expect(gone.sequence).toBe(1);
-      await eventually(async () => (await db.select().from(deliveries).where(eq(deliveries.key, 'demo_cancelled'))).find((d) => (d.payload as any).data.booking_id === booking.id));
+      await eventually(async () =>
+        (await db.select().from(deliveries).where(eq(deliveries.key, 'demo_cancelled'))).find((d) => (d.payload as any).data.booking_id === booking.id),
+      );
     } finally {
       await close();
       await undo();
@@ -148,13 +169,24 @@ describe('the Scheduler alarm', () => {
     const stub = schedulerFor(env.SCHEDULER, host.id);
     const booking = newBooking('race');
     expect((await stub.book({ host, start: berlinSlot(3, '10:00'), now: Date.now(), busy: [], reminderMinutes: 60, booking })).ok).toBe(true);
-    await runInDurableObject(stub, (_i, state) => void state.storage.sql.exec('UPDATE bookings SET reminder_at = ? WHERE id = ?', Date.now() - 1000, booking.id));
+    await runInDurableObject(
+      stub,
+      (_i, state) => void state.storage.sql.exec('UPDATE bookings SET reminder_at = ? WHERE id = ?', Date.now() - 1000, booking.id),
+    );
     let moved = false;
     const undo = await interceptQueue(stub, async (body, instance) => {
       if (body.type !== 'demo.reminder_due' || moved) return;
       moved = true;
       // While the reminder is on its way, the prospect moves the demo to another day.
-      const r = await instance.reschedule({ bookingId: booking.id, host, start: berlinSlot(5, '10:00'), now: Date.now(), busy: [], minNoticeMinutes: 0, reminderMinutes: 60 });
+      const r = await instance.reschedule({
+        bookingId: booking.id,
+        host,
+        start: berlinSlot(5, '10:00'),
+        now: Date.now(),
+        busy: [],
+        minNoticeMinutes: 0,
+        reminderMinutes: 60,
+      });
       expect(r.state).toBe('rescheduled');
     });
     try {
@@ -208,7 +240,10 @@ describe('the Scheduler alarm', () => {
     const stub = schedulerFor(env.SCHEDULER, host.id);
     const failing = newBooking('fail');
     const fine = newBooking('fine');
-    for (const [b, t] of [[failing, '10:00'], [fine, '11:00']] as const) {
+    for (const [b, t] of [
+      [failing, '10:00'],
+      [fine, '11:00'],
+    ] as const) {
       expect((await stub.book({ host, start: berlinSlot(6, t), now: Date.now(), busy: [], reminderMinutes: 60, booking: b })).ok).toBe(true);
     }
     const undo = await interceptQueue(stub, (body) => {
@@ -252,7 +287,15 @@ describe('moving a demo', () => {
     expect((await stub.book({ host, start, now: Date.now(), busy: [], reminderMinutes: 60, booking })).ok).toBe(true);
     // Google now shows the demo itself as busy; the next slot needs 30 minutes of buffer before it.
     const busy = [{ start, end: start + 30 * MINUTE }];
-    const moved = await stub.reschedule({ bookingId: booking.id, host, start: start + 30 * MINUTE, now: Date.now(), busy, minNoticeMinutes: 0, reminderMinutes: 60 });
+    const moved = await stub.reschedule({
+      bookingId: booking.id,
+      host,
+      start: start + 30 * MINUTE,
+      now: Date.now(),
+      busy,
+      minNoticeMinutes: 0,
+      reminderMinutes: 60,
+    });
     expect(moved.state).toBe('rescheduled');
   });
 
@@ -287,7 +330,9 @@ describe('a start that cannot be a slot', () => {
     }
     const booked = await book(berlinSlot(14, '10:00'));
     const moved = await call(pathOf(booked.body.reschedule_url), {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ start: new Date(Date.now() - 3_600_000).toISOString() }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ start: new Date(Date.now() - 3_600_000).toISOString() }),
     });
     expect(moved.status).toBe(422);
     expect(((await moved.json()) as any).errors[0].field).toBe('start');
@@ -319,7 +364,13 @@ describe("availability and the host's calendar", () => {
     );
     const from = berlinSlot(15, '00:00');
     const to = from + 86_400_000;
-    const slots = await hostFreeSlots({ env, config, requestId: 'test', actor: 'system', db: undefined as never, waitUntil: () => undefined }, host, from, to, Date.now());
+    const slots = await hostFreeSlots(
+      { env, config, requestId: 'test', actor: 'system', db: undefined as never, waitUntil: () => undefined },
+      host,
+      from,
+      to,
+      Date.now(),
+    );
     expect(slots.length).toBeGreaterThan(0);
     expect(seen[0]).toMatchObject({ timeMin: new Date(from - 15 * MINUTE).toISOString(), timeMax: new Date(to + (30 + 10) * MINUTE).toISOString() });
   });

@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { and, eq } from 'drizzle-orm';
-import { http, HttpResponse } from 'msw';
+import { HttpResponse, http } from 'msw';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config';
 import { deliveries, leadEvents } from '../../src/db/schema';
@@ -50,7 +50,12 @@ describe('the reminder alarm', () => {
       expect((sent.find((d) => d.destination === 'sms')!.payload as any).to).toBe('+14155550123');
       await new Promise((r) => setTimeout(r, 1000));
       expect(await mine()).toHaveLength(1);
-      expect(await db.select().from(deliveries).where(and(eq(deliveries.eventId, event!.id)))).toHaveLength(2);
+      expect(
+        await db
+          .select()
+          .from(deliveries)
+          .where(and(eq(deliveries.eventId, event!.id))),
+      ).toHaveLength(2);
     } finally {
       await close();
     }
@@ -77,8 +82,15 @@ describe('Google Calendar adapter', () => {
         });
       }),
     );
-    const busy = await new GoogleCalendar(calendarId, { accessToken: config.calendar.google.accessToken!, apiUrl: config.calendar.google.apiUrl, timeoutMs: config.delivery.timeoutMs }).busy(monday, monday + 86_400_000);
-    expect(seen[0]).toEqual({ auth: 'Bearer ya29.test-google-token', body: { timeMin: new Date(monday).toISOString(), timeMax: new Date(monday + 86_400_000).toISOString(), items: [{ id: calendarId }] } });
+    const busy = await new GoogleCalendar(calendarId, {
+      accessToken: config.calendar.google.accessToken!,
+      apiUrl: config.calendar.google.apiUrl,
+      timeoutMs: config.delivery.timeoutMs,
+    }).busy(monday, monday + 86_400_000);
+    expect(seen[0]).toEqual({
+      auth: 'Bearer ya29.test-google-token',
+      body: { timeMin: new Date(monday).toISOString(), timeMax: new Date(monday + 86_400_000).toISOString(), items: [{ id: calendarId }] },
+    });
     const host = config.demo.hosts[0]!;
     const slots = freeSlots({ schedule: host, from: monday, to: monday + 86_400_000, now: Date.now(), busy, booked: [] }).map((s) => s.start);
     expect(slots).toContain(busyStart - 30 * MINUTE);
@@ -88,9 +100,18 @@ describe('Google Calendar adapter', () => {
   });
 
   it('refuses to treat an unreadable calendar as free', async () => {
-    server.use(http.post('https://www.googleapis.com/calendar/v3/freeBusy', () =>
-      HttpResponse.json({ kind: 'calendar#freeBusy', calendars: { [calendarId]: { errors: [{ domain: 'global', reason: 'notFound' }], busy: [] } } })));
-    await expect(new GoogleCalendar(calendarId, { accessToken: config.calendar.google.accessToken!, apiUrl: config.calendar.google.apiUrl, timeoutMs: config.delivery.timeoutMs }).busy(0, 1)).rejects.toThrow(/notFound/);
+    server.use(
+      http.post('https://www.googleapis.com/calendar/v3/freeBusy', () =>
+        HttpResponse.json({ kind: 'calendar#freeBusy', calendars: { [calendarId]: { errors: [{ domain: 'global', reason: 'notFound' }], busy: [] } } }),
+      ),
+    );
+    await expect(
+      new GoogleCalendar(calendarId, {
+        accessToken: config.calendar.google.accessToken!,
+        apiUrl: config.calendar.google.apiUrl,
+        timeoutMs: config.delivery.timeoutMs,
+      }).busy(0, 1),
+    ).rejects.toThrow(/notFound/);
   });
 
   it("writes the booking into the host's calendar from the Scheduler's alarm, retrying a failure", async () => {
@@ -104,19 +125,41 @@ describe('Google Calendar adapter', () => {
         if (failures-- > 0) return HttpResponse.json({ error: { code: 503, message: 'Backend Error' } }, { status: 503 });
         inserted.push({ url: request.url, body: await request.json() });
         const body = inserted.at(-1).body;
-        return HttpResponse.json({ kind: 'calendar#event', id: body.id, status: 'confirmed', htmlLink: 'https://www.google.com/calendar/event?eid=x', ...body });
+        return HttpResponse.json({
+          kind: 'calendar#event',
+          id: body.id,
+          status: 'confirmed',
+          htmlLink: 'https://www.google.com/calendar/event?eid=x',
+          ...body,
+        });
       }),
     );
     const id = newId();
     const stub = schedulerFor(env.SCHEDULER, host.id);
     const email = uniqueEmail('google');
     const result = await stub.book({
-      host, start, now: Date.now(), busy: [], reminderMinutes: 60,
-      booking: { id, visitor_time_zone: 'UTC', contact: { email, email_normalized: email, name: 'Jane Doe', touch: { source: 'demo_request', at: new Date().toISOString() } }, cancel_url: 'x', reschedule_url: 'y', created_at: new Date().toISOString() },
+      host,
+      start,
+      now: Date.now(),
+      busy: [],
+      reminderMinutes: 60,
+      booking: {
+        id,
+        visitor_time_zone: 'UTC',
+        contact: { email, email_normalized: email, name: 'Jane Doe', touch: { source: 'demo_request', at: new Date().toISOString() } },
+        cancel_url: 'x',
+        reschedule_url: 'y',
+        created_at: new Date().toISOString(),
+      },
     });
     expect(result.ok).toBe(true);
     // The alarm runs right away on its own; Google's 503 keeps the write for a retry with backoff.
-    await eventually(() => runInDurableObject(stub, (_i, state) => state.storage.sql.exec<{ n: number }>('SELECT calendar_attempts AS n FROM bookings WHERE id = ?', id).one().n === 1));
+    await eventually(() =>
+      runInDurableObject(
+        stub,
+        (_i, state) => state.storage.sql.exec<{ n: number }>('SELECT calendar_attempts AS n FROM bookings WHERE id = ?', id).one().n === 1,
+      ),
+    );
     expect(inserted).toHaveLength(0);
     await runInDurableObject(stub, async (instance, state) => {
       state.storage.sql.exec('UPDATE bookings SET calendar_after = 0 WHERE id = ?', id);
@@ -143,8 +186,20 @@ describe('minimum notice for changes', () => {
     const host = loadConfig(env).demo.hosts[0]!;
     const soon = start - 90 * MINUTE; // 90 minutes before, the rule asks for 120
     expect((await stub.cancel({ bookingId: body.booking_id, now: soon, minNoticeMinutes: 120 })).state).toBe('too_late');
-    const moved = await stub.reschedule({ bookingId: body.booking_id, host, start: berlinSlot(3, '12:00'), now: soon, busy: [], minNoticeMinutes: 120, reminderMinutes: 60 });
+    const moved = await stub.reschedule({
+      bookingId: body.booking_id,
+      host,
+      start: berlinSlot(3, '12:00'),
+      now: soon,
+      busy: [],
+      minNoticeMinutes: 120,
+      reminderMinutes: 60,
+    });
     expect(moved.state).toBe('too_late');
-    expect((await stub.listBookings()).find((b) => b.id === body.booking_id)).toMatchObject({ status: 'confirmed', sequence: 0, start: new Date(start).toISOString() });
+    expect((await stub.listBookings()).find((b) => b.id === body.booking_id)).toMatchObject({
+      status: 'confirmed',
+      sequence: 0,
+      start: new Date(start).toISOString(),
+    });
   });
 });

@@ -1,11 +1,18 @@
-import { http, HttpResponse } from 'msw';
-import { wallTimeToUtc, weekdayOf, addDays, localDate } from '../../src/domain/zoned-time';
+import { HttpResponse, http } from 'msw';
+import { addDays, localDate, wallTimeToUtc, weekdayOf } from '../../src/domain/zoned-time';
 import { postJson, uniqueEmail } from '../support/api';
 import { SITEVERIFY_URL } from '../support/msw';
 
 /** Siteverify answering for the demo form's widget action. */
 export const demoSiteverify = http.post(SITEVERIFY_URL, () =>
-  HttpResponse.json({ success: true, challenge_ts: new Date().toISOString(), hostname: 'www.example.com', 'error-codes': [], action: 'demo_request', cdata: '' }),
+  HttpResponse.json({
+    success: true,
+    challenge_ts: new Date().toISOString(),
+    hostname: 'www.example.com',
+    'error-codes': [],
+    action: 'demo_request',
+    cdata: '',
+  }),
 );
 
 /**

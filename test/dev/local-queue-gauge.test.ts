@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { localQueueGauge } from '../../src/durable-objects/local-queue-gauge';
 import { newId } from '../../src/domain/ids';
+import { localQueueGauge } from '../../src/durable-objects/local-queue-gauge';
 import type { EventMessage } from '../../src/messages/events';
 import { eventsSettled, publishEvents } from '../../src/messages/publish';
 import { call } from '../support/api';

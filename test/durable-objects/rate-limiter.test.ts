@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { limiterFor, refundLimit, takeLimit, type RateLimiter } from '../../src/durable-objects/rate-limiter';
+import { limiterFor, type RateLimiter, refundLimit, takeLimit } from '../../src/durable-objects/rate-limiter';
 
 const key = () => `email:${crypto.randomUUID()}@acme-test.com`;
 
@@ -39,7 +39,10 @@ describe('RateLimiter Durable Object', () => {
     await stub.take(live, 5, 3600);
     await runDurableObjectAlarm(stub);
     const rows = await runInDurableObject(stub, (_o: RateLimiter, state) =>
-      state.storage.sql.exec<{ key: string }>('SELECT key FROM hits WHERE key IN (?, ?)', old, live).toArray().map((r) => r.key),
+      state.storage.sql
+        .exec<{ key: string }>('SELECT key FROM hits WHERE key IN (?, ?)', old, live)
+        .toArray()
+        .map((r) => r.key),
     );
     expect(rows).toEqual([live]);
     // The shard is shared with other tests' keys: the alarm wakes for whichever attempt leaves its window next.

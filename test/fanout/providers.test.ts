@@ -10,8 +10,23 @@ import { parseRetryAfter } from '../../src/integrations/provider-call';
 import { sendSms } from '../../src/integrations/sms/twilio';
 import { database, eventually, postJson, uniqueEmail } from '../support/api';
 
-const contact = { leadId: 'l1', email: 'ada@analytical.io', firstName: 'Ada', lastName: 'Lovelace', company: 'Analytical', companyDomain: 'analytical.io', phone: '+14155550123', status: 'qualified', source: 'pricing' };
-const email = { template: 'lead_confirmation', to: [{ email: 'ada@analytical.io', name: 'Ada' }], data: { name: 'Ada', source: 'pricing' }, attachments: [{ filename: 'invite.ics', contentType: 'text/calendar; method=REQUEST', content: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR' }] };
+const contact = {
+  leadId: 'l1',
+  email: 'ada@analytical.io',
+  firstName: 'Ada',
+  lastName: 'Lovelace',
+  company: 'Analytical',
+  companyDomain: 'analytical.io',
+  phone: '+14155550123',
+  status: 'qualified',
+  source: 'pricing',
+};
+const email = {
+  template: 'lead_confirmation',
+  to: [{ email: 'ada@analytical.io', name: 'Ada' }],
+  data: { name: 'Ada', source: 'pricing' },
+  attachments: [{ filename: 'invite.ics', contentType: 'text/calendar; method=REQUEST', content: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR' }],
+};
 
 describe('provider request shapes', () => {
   it('SendGrid v3 mail/send: rendered content, or a dynamic template with its data', async () => {
@@ -24,7 +39,9 @@ describe('provider request shapes', () => {
     expect(body.from).toEqual({ email: 'no-reply@x.com', name: 'X' });
     expect(body.subject).toBeTruthy();
     expect(body.content.map((c: any) => c.type)).toEqual(['text/plain', 'text/html']);
-    expect(body.attachments).toEqual([{ content: btoa('BEGIN:VCALENDAR\r\nEND:VCALENDAR'), filename: 'invite.ics', type: 'text/calendar; method=REQUEST', disposition: 'attachment' }]);
+    expect(body.attachments).toEqual([
+      { content: btoa('BEGIN:VCALENDAR\r\nEND:VCALENDAR'), filename: 'invite.ics', type: 'text/calendar; method=REQUEST', disposition: 'attachment' },
+    ]);
 
     const templated = (await sendGridRequest({ ...o, templateIds: new Map([['lead_confirmation', 'd-123']]) }, email).json()) as any;
     expect(templated.template_id).toBe('d-123');
@@ -33,9 +50,14 @@ describe('provider request shapes', () => {
   });
 
   it('Amazon SES v2 SendEmail, SigV4-signed', async () => {
-    const req = await sesRequest({ region: 'eu-west-1', accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', from: { email: 'no-reply@x.com' }, timeoutMs: 1000 }, email);
+    const req = await sesRequest(
+      { region: 'eu-west-1', accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', from: { email: 'no-reply@x.com' }, timeoutMs: 1000 },
+      email,
+    );
     expect(req.url).toBe('https://email.eu-west-1.amazonaws.com/v2/email/outbound-emails');
-    expect(req.headers.get('authorization')).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/ses\/aws4_request, SignedHeaders=.*, Signature=[0-9a-f]{64}$/);
+    expect(req.headers.get('authorization')).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/ses\/aws4_request, SignedHeaders=.*, Signature=[0-9a-f]{64}$/,
+    );
     const body = (await req.json()) as any;
     expect(body.FromEmailAddress).toBe('no-reply@x.com');
     expect(body.Destination).toEqual({ ToAddresses: ['"Ada" <ada@analytical.io>'] });
@@ -49,7 +71,22 @@ describe('provider request shapes', () => {
     expect(req.url).toBe('https://api.hubapi.com/crm/v3/objects/contacts/batch/upsert');
     expect(req.headers.get('authorization')).toBe('Bearer pat');
     expect(await req.json()).toEqual({
-      inputs: [{ idProperty: 'email', id: 'ada@analytical.io', properties: { email: 'ada@analytical.io', firstname: 'Ada', lastname: 'Lovelace', company: 'Analytical', website: 'analytical.io', phone: '+14155550123', hs_lead_status: 'OPEN_DEAL', lifecyclestage: 'salesqualifiedlead' } }],
+      inputs: [
+        {
+          idProperty: 'email',
+          id: 'ada@analytical.io',
+          properties: {
+            email: 'ada@analytical.io',
+            firstname: 'Ada',
+            lastname: 'Lovelace',
+            company: 'Analytical',
+            website: 'analytical.io',
+            phone: '+14155550123',
+            hs_lead_status: 'OPEN_DEAL',
+            lifecyclestage: 'salesqualifiedlead',
+          },
+        },
+      ],
     });
   });
 
@@ -61,9 +98,14 @@ describe('provider request shapes', () => {
       const url = new URL(r.url);
       seen.push(`${r.method} ${url.pathname}`);
       expect(r.headers.get('x-api-token')).toBe('tok');
-      if (url.pathname === '/api/v2/persons/search') return Response.json({ success: true, data: { items: person ? [{ result_score: 1, item: { id: person } }] : [] } });
+      if (url.pathname === '/api/v2/persons/search')
+        return Response.json({ success: true, data: { items: person ? [{ result_score: 1, item: { id: person } }] : [] } });
       if (url.pathname === '/api/v2/persons') {
-        expect(await r.json()).toEqual({ name: 'Ada Lovelace', emails: [{ value: 'ada@analytical.io', primary: true, label: 'work' }], phones: [{ value: '+14155550123', primary: true, label: 'work' }] });
+        expect(await r.json()).toEqual({
+          name: 'Ada Lovelace',
+          emails: [{ value: 'ada@analytical.io', primary: true, label: 'work' }],
+          phones: [{ value: '+14155550123', primary: true, label: 'work' }],
+        });
         person = 42;
         return Response.json({ success: true, data: { id: 42 } }, { status: 201 });
       }
@@ -75,30 +117,57 @@ describe('provider request shapes', () => {
     const o = { apiToken: 'tok', apiUrl: 'https://api.pipedrive.com', timeoutMs: 1000 };
     expect(await syncPipedrivePerson(fetcher, o, contact)).toMatchObject({ ok: true, reference: `person:42,lead:${lead}` });
     expect(await syncPipedrivePerson(fetcher, o, contact)).toMatchObject({ ok: true });
-    expect(seen).toEqual(['GET /api/v2/persons/search', 'POST /api/v2/persons', 'GET /v1/leads', 'POST /v1/leads', 'GET /api/v2/persons/search', 'GET /v1/leads']);
+    expect(seen).toEqual([
+      'GET /api/v2/persons/search',
+      'POST /api/v2/persons',
+      'GET /v1/leads',
+      'POST /v1/leads',
+      'GET /api/v2/persons/search',
+      'GET /v1/leads',
+    ]);
   });
 
   it('Twilio Messages: form-encoded To/From/Body with Basic auth', async () => {
     let captured: Request | undefined;
-    const result = await sendSms(async (r) => {
-      captured = r;
-      return Response.json({ sid: 'SM1', status: 'queued' }, { status: 201 });
-    }, { accountSid: 'AC1', authToken: 't', from: '+15005550006', apiUrl: 'https://api.twilio.com', timeoutMs: 1000 }, { to: '+14155550123', body: 'Your demo starts in 1 hour' });
+    const result = await sendSms(
+      async (r) => {
+        captured = r;
+        return Response.json({ sid: 'SM1', status: 'queued' }, { status: 201 });
+      },
+      { accountSid: 'AC1', authToken: 't', from: '+15005550006', apiUrl: 'https://api.twilio.com', timeoutMs: 1000 },
+      { to: '+14155550123', body: 'Your demo starts in 1 hour' },
+    );
     expect(result).toMatchObject({ ok: true, reference: 'SM1' });
     expect(captured!.url).toBe('https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json');
     expect(captured!.headers.get('authorization')).toBe(`Basic ${btoa('AC1:t')}`);
-    expect(Object.fromEntries(new URLSearchParams(await captured!.text()))).toEqual({ To: '+14155550123', From: '+15005550006', Body: 'Your demo starts in 1 hour' });
+    expect(Object.fromEntries(new URLSearchParams(await captured!.text()))).toEqual({
+      To: '+14155550123',
+      From: '+15005550006',
+      Body: 'Your demo starts in 1 hour',
+    });
   });
 
   it('outbound Standard Webhooks: a signature the receiver can verify', async () => {
     const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
     let captured: Request | undefined;
-    await sendStandardWebhook(async (r) => {
-      captured = r;
-      return new Response(null, { status: 204 });
-    }, { url: 'https://product.example.com/hook', secret, timeoutMs: 1000 }, 'msg_1', { type: 'lead.trial_unlocked', data: { lead_id: 'l1' } }, 1_700_000_000_000);
+    await sendStandardWebhook(
+      async (r) => {
+        captured = r;
+        return new Response(null, { status: 204 });
+      },
+      { url: 'https://product.example.com/hook', secret, timeoutMs: 1000 },
+      'msg_1',
+      { type: 'lead.trial_unlocked', data: { lead_id: 'l1' } },
+      1_700_000_000_000,
+    );
     const body = await captured!.text();
-    const key = await crypto.subtle.importKey('raw', Uint8Array.from(atob(secret.slice(6)), (c) => c.charCodeAt(0)), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+    const key = await crypto.subtle.importKey(
+      'raw',
+      Uint8Array.from(atob(secret.slice(6)), (c) => c.charCodeAt(0)),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['verify'],
+    );
     const sig = Uint8Array.from(atob(captured!.headers.get('webhook-signature')!.slice(3)), (c) => c.charCodeAt(0));
     expect(captured!.headers.get('webhook-id')).toBe('msg_1');
     expect(captured!.headers.get('webhook-timestamp')).toBe('1700000000');

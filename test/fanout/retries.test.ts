@@ -1,7 +1,7 @@
 import { createExecutionContext, createMessageBatch, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { eq, sql } from 'drizzle-orm';
-import { delay, http, HttpResponse } from 'msw';
+import { delay, HttpResponse, http } from 'msw';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deliveries } from '../../src/db/schema';
 import { backoffMs, backoffSeconds } from '../../src/domain/backoff';
@@ -14,7 +14,11 @@ const HUBSPOT = 'https://api.hubapi.com/crm/v3/objects/contacts/batch/upsert';
 const { db, close } = database();
 afterAll(() => close());
 
-const crm = (email = 'x@acme-test.com') => ({ destination: 'crm' as const, key: 'hubspot', payload: { kind: 'contact' as const, contact: { leadId: 'l', email, firstName: 'Ada', status: 'new' } } });
+const crm = (email = 'x@acme-test.com') => ({
+  destination: 'crm' as const,
+  key: 'hubspot',
+  payload: { kind: 'contact' as const, contact: { leadId: 'l', email, firstName: 'Ada', status: 'new' } },
+});
 const hubspotCallsFor = (email: string) => providerCalls.filter((c) => c.provider === 'hubspot' && c.body.includes(email));
 
 describe('delivery retry policy', () => {
@@ -33,7 +37,10 @@ describe('delivery retry policy', () => {
     const row = await deliveryRow(db, id);
     expect(row).toMatchObject({ status: 'delivered', attempts: 4, lastStatusCode: 200, providerReference: '1000' });
     expect((await attemptsOf(db, id)).map((a) => [a.attempt, a.outcome, a.statusCode])).toEqual([
-      [1, 'retryable_error', 500], [2, 'retryable_error', 500], [3, 'retryable_error', 500], [4, 'delivered', 200],
+      [1, 'retryable_error', 500],
+      [2, 'retryable_error', 500],
+      [3, 'retryable_error', 500],
+      [4, 'delivered', 200],
     ]);
     // The queue delivering the message again changes nothing.
     await runDeliveryMessage(id, 5);
@@ -42,10 +49,12 @@ describe('delivery retry policy', () => {
 
   it('429 with Retry-After: 30 → the next attempt is not before 30 s', async () => {
     let calls = 0;
-    server.use(http.post(HUBSPOT, () => {
-      calls++;
-      return HttpResponse.json({ status: 'error', category: 'RATE_LIMITS' }, { status: 429, headers: { 'retry-after': '30' } });
-    }));
+    server.use(
+      http.post(HUBSPOT, () => {
+        calls++;
+        return HttpResponse.json({ status: 'error', category: 'RATE_LIMITS' }, { status: 429, headers: { 'retry-after': '30' } });
+      }),
+    );
     const { id } = await pendingDelivery(db, crm());
     const before = Date.now();
     const result = await runDeliveryMessage(id);
@@ -58,8 +67,12 @@ describe('delivery retry policy', () => {
     expect(early.retryDelays[0]).toBeGreaterThan(25);
   });
 
-  it('400 → failed at once with the provider\'s reason, not retried', async () => {
-    server.use(http.post(HUBSPOT, () => HttpResponse.json({ status: 'error', message: 'Property values were not valid: phone', category: 'VALIDATION_ERROR' }, { status: 400 })));
+  it("400 → failed at once with the provider's reason, not retried", async () => {
+    server.use(
+      http.post(HUBSPOT, () =>
+        HttpResponse.json({ status: 'error', message: 'Property values were not valid: phone', category: 'VALIDATION_ERROR' }, { status: 400 }),
+      ),
+    );
     const { id } = await pendingDelivery(db, crm());
     const result = await runDeliveryMessage(id);
     expect(result.retryMessages).toHaveLength(0);
@@ -70,10 +83,12 @@ describe('delivery retry policy', () => {
   });
 
   it('a timeout is retried', async () => {
-    server.use(http.post(HUBSPOT, async () => {
-      await delay(1500);
-      return HttpResponse.json({ status: 'COMPLETE', results: [] });
-    }));
+    server.use(
+      http.post(HUBSPOT, async () => {
+        await delay(1500);
+        return HttpResponse.json({ status: 'COMPLETE', results: [] });
+      }),
+    );
     const { id } = await pendingDelivery(db, crm());
     const result = await runDeliveryMessage(id);
     expect(result.retryMessages).toHaveLength(1);
@@ -83,7 +98,11 @@ describe('delivery retry policy', () => {
   });
 
   it('a message delivered twice by the Queue sends one email', async () => {
-    const { id } = await pendingDelivery(db, { destination: 'email', key: 'lead_confirmation', payload: { template: 'lead_confirmation', to: [{ email: 'twice@acme-test.com' }], data: { name: 'Ada', source: 'pricing' } } });
+    const { id } = await pendingDelivery(db, {
+      destination: 'email',
+      key: 'lead_confirmation',
+      payload: { template: 'lead_confirmation', to: [{ email: 'twice@acme-test.com' }], data: { name: 'Ada', source: 'pricing' } },
+    });
     await Promise.all([runDeliveryMessage(id, 1, 2), runDeliveryMessage(id, 1)]);
     expect(providerCalls.filter((c) => c.provider === 'sendgrid' && c.body.includes('twice@acme-test.com'))).toHaveLength(1);
     expect((await deliveryRow(db, id)).status).toBe('delivered');
@@ -131,7 +150,10 @@ describe('delivery retry policy', () => {
   it('a Queue send lost after the commit is delivered by the cron sweep', async () => {
     const email = `lost-${crypto.randomUUID().slice(0, 8)}@acme-test.com`;
     const { id } = await pendingDelivery(db, crm(email));
-    await db.update(deliveries).set({ nextAttemptAt: sql`now() - interval '10 minutes'`, createdAt: sql`now() - interval '10 minutes'` }).where(eq(deliveries.id, id));
+    await db
+      .update(deliveries)
+      .set({ nextAttemptAt: sql`now() - interval '10 minutes'`, createdAt: sql`now() - interval '10 minutes'` })
+      .where(eq(deliveries.id, id));
     const ctx = createExecutionContext();
     await worker.scheduled!(createScheduledController({ cron: '* * * * *' }), env, ctx);
     await waitOnExecutionContext(ctx);
@@ -150,7 +172,11 @@ describe('HubSpot batch API', () => {
     expect(result.explicitAcks).toHaveLength(2);
     const calls = providerCalls.filter((c) => c.provider === 'hubspot' && (c.body.includes(a) || c.body.includes(b)));
     expect(calls).toHaveLength(1);
-    expect(JSON.parse(calls[0]!.body).inputs.map((i: { id: string }) => i.id).sort()).toEqual([a, b].sort());
+    expect(
+      JSON.parse(calls[0]!.body)
+        .inputs.map((i: { id: string }) => i.id)
+        .sort(),
+    ).toEqual([a, b].sort());
     expect((await deliveryRow(db, one.id)).status).toBe('delivered');
     expect((await deliveryRow(db, two.id)).status).toBe('delivered');
   });
@@ -158,11 +184,14 @@ describe('HubSpot batch API', () => {
   it('when HubSpot refuses the batch, each contact is sent alone: the good one lands, the bad one fails', async () => {
     const good = `good-${crypto.randomUUID().slice(0, 8)}@acme-test.com`;
     const bad = `bad-${crypto.randomUUID().slice(0, 8)}@acme-test.com`;
-    server.use(http.post(HUBSPOT, async ({ request }) => {
-      const { inputs } = (await request.clone().json()) as { inputs: Array<{ id: string }> };
-      if (inputs.some((i) => i.id === bad)) return HttpResponse.json({ status: 'error', message: `Property values were not valid: ${bad}`, category: 'VALIDATION_ERROR' }, { status: 400 });
-      return undefined;
-    }));
+    server.use(
+      http.post(HUBSPOT, async ({ request }) => {
+        const { inputs } = (await request.clone().json()) as { inputs: Array<{ id: string }> };
+        if (inputs.some((i) => i.id === bad))
+          return HttpResponse.json({ status: 'error', message: `Property values were not valid: ${bad}`, category: 'VALIDATION_ERROR' }, { status: 400 });
+        return undefined;
+      }),
+    );
     const g = await pendingDelivery(db, crm(good));
     const b = await pendingDelivery(db, crm(bad));
     await runDeliveryBatch([g.id, b.id]);

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { renderEmail } from '../../src/integrations/email/templates';
 
-const lead = { id: 'l1', email: 'ada@analytical.io', name: 'Ada "Countess" <Lovelace>', company: 'Analytical & Sons', company_domain: 'analytical.io', phone: '+14155550123', source: 'contact_form' };
+const lead = {
+  id: 'l1',
+  email: 'ada@analytical.io',
+  name: 'Ada "Countess" <Lovelace>',
+  company: 'Analytical & Sons',
+  company_domain: 'analytical.io',
+  phone: '+14155550123',
+  source: 'contact_form',
+};
 
 describe('email templates', () => {
   it('the sales notification says who, from which form and what they sent, with user text escaped', () => {
@@ -15,7 +23,11 @@ describe('email templates', () => {
   });
 
   it('the sales notification shows what an ROI prospect calculated', () => {
-    const email = renderEmail('sales_notification', { lead: { ...lead, source: 'roi_calculator' }, submission: {}, calculation: { industry: 'saas', potential_savings: 2500 } });
+    const email = renderEmail('sales_notification', {
+      lead: { ...lead, source: 'roi_calculator' },
+      submission: {},
+      calculation: { industry: 'saas', potential_savings: 2500 },
+    });
     expect(email.html).toContain('What they calculated');
     expect(email.text).toMatch(/Potential savings: 2500/);
   });

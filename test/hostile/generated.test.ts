@@ -1,13 +1,24 @@
 import { exports } from 'cloudflare:workers';
 import fc from 'fast-check';
-import { http, HttpResponse } from 'msw';
+import { HttpResponse, http } from 'msw';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_KEY, adminGet, eventually, postJson, uniqueEmail, uniqueIp } from '../support/api';
 import { SITEVERIFY_URL, server, siteverifyRequests } from '../support/msw';
 import { documentedResponseIn, documentedStatus, matchOperation, openApiDocument } from '../support/openapi';
 import { HOSTILE_HOSTS, HOSTILE_IPS, HOSTILE_PATH_SEGMENTS, HOSTILE_QUERY_VALUES, HOSTILE_STRINGS } from './hostile-values';
 import { dateTimeArbitrary, type JsonSchema, type SchemaContext } from './json-schema-arbitrary';
-import { coverageExamples, describeRequest, type Kind, kindsFor, MARKERS, type OperationInfo, operationsOf, requestArbitrary, type RequestContext, type RequestSpec } from './openapi-arbitraries';
+import {
+  coverageExamples,
+  describeRequest,
+  type Kind,
+  kindsFor,
+  MARKERS,
+  type OperationInfo,
+  operationsOf,
+  type RequestContext,
+  type RequestSpec,
+  requestArbitrary,
+} from './openapi-arbitraries';
 
 /**
  * Hostile input for every operation of GET /openapi.json, generated from the document itself
@@ -98,7 +109,8 @@ interface Answer {
 async function send(spec: RequestSpec): Promise<Answer> {
   const ip = uniqueIp();
   const headers = new Headers();
-  for (const [k, v] of Object.entries(spec.headers)) headers.set(k, v.replaceAll(MARKERS.freshIp, ip).replaceAll(MARKERS.freshIdempotencyKey, `hostile-${crypto.randomUUID()}`));
+  for (const [k, v] of Object.entries(spec.headers))
+    headers.set(k, v.replaceAll(MARKERS.freshIp, ip).replaceAll(MARKERS.freshIdempotencyKey, `hostile-${crypto.randomUUID()}`));
   let body = spec.body;
   let sentinel: string | undefined;
   if (typeof body === 'string' && body.includes(MARKERS.sentinelEmail)) {
@@ -118,7 +130,10 @@ const INTERNAL_TEXT: Array<[string, RegExp]> = [
   ['a stack', /"stack"|stack trace/i],
   ['a source path', /(?:[\w.-]+\/)+[\w.-]+\.(?:ts|js|mjs|cjs)\b|file:\/\/|node_modules|\/src\//],
   ['SQL', /\b(?:select\b[\s\S]{1,200}?\bfrom\s+"?\w|insert\s+into|update\s+"?\w+"?\s+set|delete\s+from)\b/i],
-  ['a database error', /syntax error at or near|violates [\w ]*constraint|duplicate key value|invalid input syntax|unsupported Unicode escape|PostgresError|NeonDbError|Failed query|relation "[^"]+"/i],
+  [
+    'a database error',
+    /syntax error at or near|violates [\w ]*constraint|duplicate key value|invalid input syntax|unsupported Unicode escape|PostgresError|NeonDbError|Failed query|relation "[^"]+"/i,
+  ],
   ['a JS runtime error', /Cannot read propert|is not a function|is not defined|undefined is not|Maximum call stack|Unexpected token|in JSON at position/i],
 ];
 
@@ -133,12 +148,19 @@ function envelopeProblems(a: Answer): string[] {
     return [...out, 'the body is not JSON'];
   }
   if (!body || typeof body !== 'object' || Array.isArray(body)) return [...out, 'the body is not a JSON object'];
-  for (const f of ['type', 'title', 'code', 'instance', 'request_id']) if (typeof body[f] !== 'string' || body[f] === '') out.push(`envelope: ${f} is missing or not a string`);
+  for (const f of ['type', 'title', 'code', 'instance', 'request_id'])
+    if (typeof body[f] !== 'string' || body[f] === '') out.push(`envelope: ${f} is missing or not a string`);
   if (body.status !== a.status) out.push(`envelope: status ${JSON.stringify(body.status)} ≠ HTTP ${a.status}`);
   const rid = a.headers.get('x-request-id');
   if (!rid) out.push('no x-request-id header');
   else if (body.request_id !== rid) out.push(`envelope: request_id ${JSON.stringify(body.request_id)} ≠ x-request-id ${JSON.stringify(rid)}`);
-  if (body.errors !== undefined && !(Array.isArray(body.errors) && body.errors.every((e: any) => e && typeof e.field === 'string' && typeof e.code === 'string' && typeof e.message === 'string'))) {
+  if (
+    body.errors !== undefined &&
+    !(
+      Array.isArray(body.errors) &&
+      body.errors.every((e: any) => e && typeof e.field === 'string' && typeof e.code === 'string' && typeof e.message === 'string')
+    )
+  ) {
     out.push('envelope: errors[] entries are not {field, code, message}');
   }
   return out;
@@ -160,7 +182,9 @@ function isMondayChallenge(spec: RequestSpec): boolean {
   if (!spec.path.endsWith('/webhooks/monday') || typeof spec.body !== 'string') return false;
   try {
     const b = JSON.parse(spec.body);
-    return !!b && typeof b === 'object' && Object.keys(b).length === 1 && typeof b.challenge === 'string' && b.challenge.length > 0 && b.challenge.length <= 512;
+    return (
+      !!b && typeof b === 'object' && Object.keys(b).length === 1 && typeof b.challenge === 'string' && b.challenge.length > 0 && b.challenge.length <= 512
+    );
   } catch {
     return false;
   }
@@ -174,7 +198,9 @@ async function judge(op: OperationInfo, spec: RequestSpec, a: Answer): Promise<s
   const { status } = a;
   if (status >= 500) problems.push(`answered ${status}: a 5xx is never acceptable`);
   if (!(await documentedStatus(spec.method, pathname, status))) {
-    problems.push(`answered ${status}, which ${spec.method} ${match.template} does not document (it documents ${Object.keys(match.operation.responses ?? {}).join(', ')})`);
+    problems.push(
+      `answered ${status}, which ${spec.method} ${match.template} does not document (it documents ${Object.keys(match.operation.responses ?? {}).join(', ')})`,
+    );
   }
   const documented = documentedResponseIn(match.operation, status);
   const types = Object.keys(documented?.content ?? {});
@@ -190,12 +216,14 @@ async function judge(op: OperationInfo, spec: RequestSpec, a: Answer): Promise<s
   } else if (types.length > 0 && !types.includes(ct)) {
     problems.push(`content-type ${JSON.stringify(ct)} is not documented for ${status} (${types.join(', ')})`);
   }
-  if (spec.auth === 'bogus' && status !== 401) problems.push(`an admin operation without a valid key answered ${status}, not 401 (authentication must come before anything reads the request)`);
+  if (spec.auth === 'bogus' && status !== 401)
+    problems.push(`an admin operation without a valid key answered ${status}, not 401 (authentication must come before anything reads the request)`);
   if (op.webhook && !isMondayChallenge(spec)) {
     const allowed = [401, ...[400, 413, 415, 422].filter((s) => documentedResponseIn(match.operation, s))];
     if (!allowed.includes(status)) problems.push(`an unsigned webhook answered ${status}; only ${allowed.join('/')} are acceptable`);
   }
-  if (spec.prototypePathParam && status < 400) problems.push(`path parameter ${spec.prototypePathParam} (an Object.prototype name) was treated as an existing item (${status})`);
+  if (spec.prototypePathParam && status < 400)
+    problems.push(`path parameter ${spec.prototypePathParam} (an Object.prototype name) was treated as an existing item (${status})`);
   return problems;
 }
 
@@ -266,10 +294,13 @@ describe(`hostile input generated from /openapi.json (seed ${BASE_SEED})`, () =>
       for (const kind of kindsFor(op)) {
         it(kind, { timeout: 40_000 }, async () => {
           const examples = coverageExamples(op, kind, ctx).map((spec) => [spec] as [RequestSpec]);
-          await fc.assert(fc.asyncProperty(requestArbitrary(op, kind, ctx), async (spec) => void (await check(op, spec))), {
-            ...propertyOptions(`${op.id} ${kind}`, examples.length + NUM_RUNS[kind]),
-            examples,
-          });
+          await fc.assert(
+            fc.asyncProperty(requestArbitrary(op, kind, ctx), async (spec) => void (await check(op, spec))),
+            {
+              ...propertyOptions(`${op.id} ${kind}`, examples.length + NUM_RUNS[kind]),
+              examples,
+            },
+          );
         });
       }
     });
@@ -284,7 +315,18 @@ describe(`hostile input generated from /openapi.json (seed ${BASE_SEED})`, () =>
     await fc.assert(
       fc.asyncProperty(challenge, async (value) => {
         const path = op!.path.replace(/\{[^}]+\}/, 'monday');
-        const spec: RequestSpec = { opId: op!.id, kind: 'raw', method: 'POST', origin: 'https://api.example.com', path, query: [], headers: { 'content-type': 'application/json', 'cf-connecting-ip': MARKERS.freshIp }, body: JSON.stringify({ challenge: value }), labels: ['monday-challenge'], auth: 'n/a' };
+        const spec: RequestSpec = {
+          opId: op!.id,
+          kind: 'raw',
+          method: 'POST',
+          origin: 'https://api.example.com',
+          path,
+          query: [],
+          headers: { 'content-type': 'application/json', 'cf-connecting-ip': MARKERS.freshIp },
+          body: JSON.stringify({ challenge: value }),
+          labels: ['monday-challenge'],
+          auth: 'n/a',
+        };
         const a = await check(op!, spec);
         expect(a.status, describeRequest(spec)).toBe(200);
         expect(a.headers.get('content-type')).toMatch(/^application\/json/);
@@ -296,9 +338,14 @@ describe(`hostile input generated from /openapi.json (seed ${BASE_SEED})`, () =>
 
   it('pages outside the document (/docs, /dev/captured, /healthz) and unknown paths: no 5xx, 4xx as problem+json or HTML', { timeout: 40_000 }, async () => {
     const pages = ['/docs', '/docs/assets/swagger-ui.css', '/dev/captured', '/dev/captured.json', '/dev/queues', '/healthz'];
-    const unknown = fc.constantFrom(...HOSTILE_PATH_SEGMENTS).map((seg) => ({ path: `/api/v1/${seg.value}/${seg.value}`, label: `unknown path /api/v1/${seg.label}/…` }));
+    const unknown = fc
+      .constantFrom(...HOSTILE_PATH_SEGMENTS)
+      .map((seg) => ({ path: `/api/v1/${seg.value}/${seg.value}`, label: `unknown path /api/v1/${seg.label}/…` }));
     const request = fc.record({
-      target: fc.oneof(fc.constantFrom(...pages).map((path) => ({ path, label: path })), unknown),
+      target: fc.oneof(
+        fc.constantFrom(...pages).map((path) => ({ path, label: path })),
+        unknown,
+      ),
       query: fc.option(fc.constantFrom(...HOSTILE_QUERY_VALUES), { freq: 2 }),
       ip: fc.option(fc.constantFrom(...HOSTILE_IPS), { freq: 2 }),
       host: fc.option(fc.constantFrom(...HOSTILE_HOSTS), { freq: 3 }),
@@ -333,7 +380,10 @@ describe(`hostile input generated from /openapi.json (seed ${BASE_SEED})`, () =>
     const control = uniqueEmail('control', SENTINEL_DOMAIN);
     const accepted = await postJson('/api/v1/leads', { email: control, source: 'pricing', plan: 'pro', turnstile_token: TOKEN });
     expect(accepted.status).toBe(202);
-    await eventually(async () => ((await (await adminGet(`/api/v1/leads?email=${encodeURIComponent(control)}`)).json()) as { items: unknown[] }).items.length > 0, 15_000);
+    await eventually(
+      async () => ((await (await adminGet(`/api/v1/leads?email=${encodeURIComponent(control)}`)).json()) as { items: unknown[] }).items.length > 0,
+      15_000,
+    );
     await new Promise((r) => setTimeout(r, 1_500));
 
     const refused = submissions.filter((s) => s.status < 200 || s.status >= 300);
@@ -342,7 +392,10 @@ describe(`hostile input generated from /openapi.json (seed ${BASE_SEED})`, () =>
     // Every lead on the sentinel domain since the run began…
     let cursor: string | null = null;
     do {
-      const page = (await (await adminGet(`/api/v1/leads?since=${encodeURIComponent(RUN_START)}&limit=200${cursor ? `&cursor=${cursor}` : ''}`)).json()) as { items: Array<{ email: string }>; next_cursor: string | null };
+      const page = (await (await adminGet(`/api/v1/leads?since=${encodeURIComponent(RUN_START)}&limit=200${cursor ? `&cursor=${cursor}` : ''}`)).json()) as {
+        items: Array<{ email: string }>;
+        next_cursor: string | null;
+      };
       stored.push(...page.items.map((l) => l.email).filter((e) => e.endsWith(`@${SENTINEL_DOMAIN}`)));
       cursor = page.next_cursor;
     } while (cursor);
@@ -357,10 +410,16 @@ describe(`hostile input generated from /openapi.json (seed ${BASE_SEED})`, () =>
         }),
       );
     }
-    const leaked = [...new Set(stored)].filter((e) => e !== control).map((e) => answered.get(e) ?? { email: e, status: NaN, request: '(no recorded request)' }).filter((s) => !(s.status >= 200 && s.status < 300));
+    const leaked = [...new Set(stored)]
+      .filter((e) => e !== control)
+      .map((e) => answered.get(e) ?? { email: e, status: NaN, request: '(no recorded request)' })
+      .filter((s) => !(s.status >= 200 && s.status < 300));
     expect(stored, 'the sweep sees the control lead').toContain(control);
     expect(submissions.length, 'generated submissions carried the sentinel address').toBeGreaterThan(20);
     expect(refused.length).toBeGreaterThan(0);
-    expect(leaked.map((s) => `${s.status} ${s.email} ← ${clip(s.request, 300)}`), 'leads stored although the request was refused').toEqual([]);
+    expect(
+      leaked.map((s) => `${s.status} ${s.email} ← ${clip(s.request, 300)}`),
+      'leads stored although the request was refused',
+    ).toEqual([]);
   });
 });

@@ -17,8 +17,8 @@ const L = <T>(label: string, value: T): Labeled<T> => ({ label, value });
 export const PROTOTYPE_NAMES = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'isPrototypeOf'];
 
 export const deepArrays = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
-export const deepObjects = (levels: number) => '{"":'.repeat(levels) + '0' + '}'.repeat(levels);
-export const deepMixed = (levels: number) => '[{"a":'.repeat(levels) + '0' + '}]'.repeat(levels);
+export const deepObjects = (levels: number) => `${'{"":'.repeat(levels)}0${'}'.repeat(levels)}`;
+export const deepMixed = (levels: number) => `${'[{"a":'.repeat(levels)}0${'}]'.repeat(levels)}`;
 
 export const HOSTILE_STRINGS: Array<Labeled<string>> = [
   L('NUL', '\u0000'),
@@ -35,6 +35,7 @@ export const HOSTILE_STRINGS: Array<Labeled<string>> = [
   L('html-attr', '"><img src=x onerror=alert(1)>'),
   L('sql-quote', "' OR '1'='1"),
   L('sql-drop', "'; DROP TABLE leads; --"),
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, meant literally.
   L('template', '${7*7}{{7*7}}<%= 7*7 %>'),
   L('path-traversal', '../../../etc/passwd'),
   L('percent-escapes', '%00%ED%A0%80%2e%2e%2f'),
@@ -81,8 +82,18 @@ export const HOSTILE_STRUCTURES: Array<Labeled<unknown>> = [
   L('[]', []),
   L('{}', {}),
   L('[[[]]]', [[[]]]),
-  L('array-of-1000', Array.from({ length: 1000 }, () => 0)),
-  L('{__proto__:{polluted}}', (() => { const o = {}; setOwn(o, '__proto__', { polluted: true }); return o; })()),
+  L(
+    'array-of-1000',
+    Array.from({ length: 1000 }, () => 0),
+  ),
+  L(
+    '{__proto__:{polluted}}',
+    (() => {
+      const o = {};
+      setOwn(o, '__proto__', { polluted: true });
+      return o;
+    })(),
+  ),
   L('{constructor:{prototype}}', { constructor: { prototype: { polluted: true } } }),
   L('nested-6000-arrays', new RawJson(deepArrays(6_000))),
   L('nested-3000-objects', new RawJson(deepObjects(3_000))),
@@ -123,7 +134,9 @@ type Path = Array<string | number>;
 function walk(value: unknown, path: Path, leaves: Path[], objects: Path[]): void {
   if (value === null || typeof value !== 'object' || value instanceof RawJson) return;
   if (!Array.isArray(value)) objects.push(path);
-  const entries: Array<[string | number, unknown]> = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.keys(value).map((k) => [k, (value as Record<string, unknown>)[k]]);
+  const entries: Array<[string | number, unknown]> = Array.isArray(value)
+    ? value.map((v, i) => [i, v])
+    : Object.keys(value).map((k) => [k, (value as Record<string, unknown>)[k]]);
   for (const [k, v] of entries) {
     leaves.push([...path, k]);
     walk(v, [...path, k], leaves, objects);
@@ -191,7 +204,11 @@ export function applyMutations(valid: unknown, mutations: Mutation[]): Labeled<u
  * unknown field, for endpoints where a valid request would change shared state.
  */
 export function mutatedBody(valid: fc.Arbitrary<unknown>, opts: { forceInvalid?: boolean } = {}): fc.Arbitrary<Labeled<unknown>> {
-  const mutations = fc.oneof({ withCrossShrink: true }, { weight: 1, arbitrary: fc.constant<Mutation[]>([]) }, { weight: 3, arbitrary: fc.array(mutationArbitrary, { minLength: 1, maxLength: 3 }) });
+  const mutations = fc.oneof(
+    { withCrossShrink: true },
+    { weight: 1, arbitrary: fc.constant<Mutation[]>([]) },
+    { weight: 3, arbitrary: fc.array(mutationArbitrary, { minLength: 1, maxLength: 3 }) },
+  );
   return fc.tuple(valid, mutations).map(([v, ms]) => {
     const out = applyMutations(v, ms);
     if (opts.forceInvalid) {
@@ -314,11 +331,18 @@ export function rawBodyArbitrary(valid?: fc.Arbitrary<Labeled<unknown>>): fc.Arb
       }),
     });
   }
-  const contentType = fc.oneof({ withCrossShrink: true }, { weight: 4, arbitrary: fc.constant(L<string | null>('', 'application/json')) }, { weight: 1, arbitrary: fc.constantFrom(...CONTENT_TYPES) });
+  const contentType = fc.oneof(
+    { withCrossShrink: true },
+    { weight: 4, arbitrary: fc.constant(L<string | null>('', 'application/json')) },
+    { weight: 1, arbitrary: fc.constantFrom(...CONTENT_TYPES) },
+  );
   const encoding = fc.oneof(
     { withCrossShrink: true },
     { weight: 8, arbitrary: fc.constant<Labeled<string | undefined>>(L('', undefined)) },
-    { weight: 1, arbitrary: fc.constantFrom(L('gzip(plain body)', 'gzip'), L('br(plain body)', 'br'), L('deflate(plain body)', 'deflate'), L('gzip,gzip', 'gzip, gzip')) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(L('gzip(plain body)', 'gzip'), L('br(plain body)', 'br'), L('deflate(plain body)', 'deflate'), L('gzip,gzip', 'gzip, gzip')),
+    },
   );
   return fc.tuple(fc.oneof(...text), contentType, encoding).map(([b, ct, enc]) => {
     const label = [`raw:${b.label}`, ct.label && `content-type:${ct.label}`, enc.label && `content-encoding:${enc.label}`].filter(Boolean).join(' ');
@@ -479,13 +503,29 @@ function pick<T>(list: Array<Labeled<T>>, labels: string[]): Array<Labeled<T>> {
 
 /** One representative per class, tried on every parameter of every operation (the coverage examples). */
 export const CORE_PATH_SEGMENTS = pick(HOSTILE_PATH_SEGMENTS, ['constructor', '__proto__', '%00', 'lone-surrogate %ED%A0%80', '..%2F traversal', 'long-3000']);
-export const CORE_QUERY_VALUES = pick(HOSTILE_QUERY_VALUES, ['%00', 'a%00b%40acme.com', 'lone-surrogate %ED%A0%80', 'long-10000', '__proto__', 'bad-percent %zz']);
-export const CORE_IPS = pick(HOSTILE_IPS, ['ipv6-too-many-groups 1:2:3:4:5:6:7:8::9', 'ipv4-octet-999', 'empty', 'long-4000', 'ipv4-mapped-bad', 'zone-id', 'ipv6-nine-groups']);
+export const CORE_QUERY_VALUES = pick(HOSTILE_QUERY_VALUES, [
+  '%00',
+  'a%00b%40acme.com',
+  'lone-surrogate %ED%A0%80',
+  'long-10000',
+  '__proto__',
+  'bad-percent %zz',
+]);
+export const CORE_IPS = pick(HOSTILE_IPS, [
+  'ipv6-too-many-groups 1:2:3:4:5:6:7:8::9',
+  'ipv4-octet-999',
+  'empty',
+  'long-4000',
+  'ipv4-mapped-bad',
+  'zone-id',
+  'ipv6-nine-groups',
+]);
 
 /** The raw bodies every operation that takes a body gets at least once, around its documented example. */
 export function coreRawBodies(exampleJson: string): Array<Labeled<RawBody>> {
   const isObject = exampleJson.startsWith('{') && exampleJson.length > 2;
-  const json = (label: string, body: string | Uint8Array | undefined, extra: Partial<RawBody> = {}) => L(label, { body, contentType: 'application/json', ...extra });
+  const json = (label: string, body: string | Uint8Array | undefined, extra: Partial<RawBody> = {}) =>
+    L(label, { body, contentType: 'application/json', ...extra });
   return [
     json('raw:nested-6000-arrays', deepArrays(6_000)),
     json('raw:nested-3000-objects', deepObjects(3_000)),

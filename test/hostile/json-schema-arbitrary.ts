@@ -178,7 +178,14 @@ function numberArbitrary(s: JsonSchema, integer: boolean): fc.Arbitrary<number> 
     const hi = Math.min(Number.MAX_SAFE_INTEGER, Math.floor(exMax !== undefined ? exMax - (Number.isInteger(exMax) ? 1 : 0) : max));
     return fc.oneof({ weight: 4, arbitrary: fc.integer({ min: lo, max: Math.max(lo, hi) }) }, { weight: 1, arbitrary: fc.constantFrom(lo, Math.max(lo, hi)) });
   }
-  const double = fc.double({ min, max: Math.max(min, max), noNaN: true, noDefaultInfinity: true, minExcluded: exMin !== undefined, maxExcluded: exMax !== undefined });
+  const double = fc.double({
+    min,
+    max: Math.max(min, max),
+    noNaN: true,
+    noDefaultInfinity: true,
+    minExcluded: exMin !== undefined,
+    maxExcluded: exMax !== undefined,
+  });
   const bounds = [exMin === undefined ? min : undefined, exMax === undefined ? max : undefined].filter((v): v is number => v !== undefined);
   return bounds.length ? fc.oneof({ weight: 4, arbitrary: double }, { weight: 1, arbitrary: fc.constantFrom(...bounds) }) : double;
 }
@@ -280,7 +287,7 @@ export function exampleOf(schema: JsonSchema, ctx: SchemaContext, depth = 0): un
     if (first && value && typeof value === 'object') setOwn(value as Record<string, unknown>, d!.propertyName, first[0]);
     return value;
   }
-  const type = Array.isArray(s.type) ? s.type.find((t) => t !== 'null') ?? 'null' : s.type ?? (s.items ? 'array' : isObject ? 'object' : 'string');
+  const type = Array.isArray(s.type) ? (s.type.find((t) => t !== 'null') ?? 'null') : (s.type ?? (s.items ? 'array' : isObject ? 'object' : 'string'));
   switch (type) {
     case 'object': {
       const out: Record<string, unknown> = {};

@@ -6,11 +6,11 @@ import { contentDownloads, leads } from '../../src/db/schema';
 import { downloadQuery } from '../../src/domain/signed-link';
 import { renderEmail } from '../../src/integrations/email/templates';
 import { describeError } from '../../src/logger';
+import { turnstilePassesFor } from '../roi/siteverify';
 import { ADMIN_KEY, call, database, eventually, postJson, uniqueEmail, uniqueIp } from '../support/api';
 import { providerCalls, server } from '../support/msw';
-import { turnstilePassesFor } from '../roi/siteverify';
-import { settled } from '../webhooks/support';
 import { createLead, postRaw, standardHeaders } from '../webhooks/signing';
+import { settled } from '../webhooks/support';
 
 /**
  * What a hostile probe of the running stack broke, one case each. Every case failed before its fix
@@ -41,7 +41,11 @@ describe('1. deeply nested JSON', () => {
   });
 
   it('never reaches the body on an admin endpoint without a key: 401 first', async () => {
-    await expectProblem(await call('/api/v1/benchmarks/saas', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: nested(5800) }), 401, 'unauthorized');
+    await expectProblem(
+      await call('/api/v1/benchmarks/saas', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: nested(5800) }),
+      401,
+      'unauthorized',
+    );
     await expectProblem(await postJson('/api/v1/deliveries/replay', nested(5800)), 401, 'unauthorized');
   });
 
@@ -61,7 +65,11 @@ describe('2. configuration maps are looked up by their own keys', () => {
   });
 
   it('a genuinely signed link for "constructor" redirects nowhere: 404', async () => {
-    const query = await downloadQuery(loadConfig(env).content.linkSecret, { slug: 'constructor', downloadId: crypto.randomUUID(), expiresAt: Math.floor(Date.now() / 1000) + 60 });
+    const query = await downloadQuery(loadConfig(env).content.linkSecret, {
+      slug: 'constructor',
+      downloadId: crypto.randomUUID(),
+      expiresAt: Math.floor(Date.now() / 1000) + 60,
+    });
     await expectProblem(await call(`/api/v1/content/constructor/file?${query}`), 404, 'not_found');
   });
 });
@@ -100,7 +108,12 @@ describe('5. a chunked body is counted while it streams', () => {
         else controller.enqueue(chunk);
       },
     });
-    const res = await call('/api/v1/leads', { method: 'POST', headers: { 'content-type': 'application/json', 'cf-connecting-ip': uniqueIp() }, body, duplex: 'half' } as RequestInit);
+    const res = await call('/api/v1/leads', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'cf-connecting-ip': uniqueIp() },
+      body,
+      duplex: 'half',
+    } as RequestInit);
     await expectProblem(res, 413, 'payload_too_large');
     expect(pulled).toBeLessThan(1024 * 1024);
   });
@@ -108,7 +121,11 @@ describe('5. a chunked body is counted while it streams', () => {
 
 describe('6. a malformed cf-connecting-ip', () => {
   it('counts as one key, not as an error', async () => {
-    const res = await call('/api/v1/leads', { method: 'POST', headers: { 'content-type': 'application/json', 'cf-connecting-ip': '1:2:3:4:5:6:7:8::9' }, body: JSON.stringify(lead(uniqueEmail('badip'))) });
+    const res = await call('/api/v1/leads', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'cf-connecting-ip': '1:2:3:4:5:6:7:8::9' },
+      body: JSON.stringify(lead(uniqueEmail('badip'))),
+    });
     expect(res.status).toBe(202);
   });
 });
@@ -147,7 +164,9 @@ describe('8. text that deceives a reader', () => {
   });
 
   it('email subjects show such characters as visible escapes', () => {
-    const { subject } = renderEmail('sales_notification', { lead: { id: 'x', email: 'a@acme.com', name: 'Jane \u202Egnp.exe', company: 'Ac\u200Bme', source: 'pricing' } });
+    const { subject } = renderEmail('sales_notification', {
+      lead: { id: 'x', email: 'a@acme.com', name: 'Jane \u202Egnp.exe', company: 'Ac\u200Bme', source: 'pricing' },
+    });
     expect(subject).not.toMatch(/[\u202E\u200B]/);
     expect(subject).toContain('<U+202E>');
     expect(subject).toContain('<U+200B>');
@@ -159,7 +178,15 @@ describe('9. Content-Encoding', () => {
     const json = JSON.stringify(lead(uniqueEmail('gzip')));
     const gzipped = new Uint8Array(await new Response(new Blob([json]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer());
     for (const body of [gzipped, json]) {
-      await expectProblem(await call('/api/v1/leads', { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', 'cf-connecting-ip': uniqueIp() }, body }), 415, 'unsupported_media_type');
+      await expectProblem(
+        await call('/api/v1/leads', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', 'cf-connecting-ip': uniqueIp() },
+          body,
+        }),
+        415,
+        'unsupported_media_type',
+      );
     }
   });
 });
@@ -175,5 +202,7 @@ describe('10. database pool errors say what happened', () => {
 /** A request to the worker under another host name (what a forged Host header amounts to). */
 async function exportsFetch(url: string, body: unknown): Promise<Response> {
   const { exports } = await import('cloudflare:workers');
-  return exports.default.fetch(new Request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'cf-connecting-ip': uniqueIp() }, body: JSON.stringify(body) }));
+  return exports.default.fetch(
+    new Request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'cf-connecting-ip': uniqueIp() }, body: JSON.stringify(body) }),
+  );
 }

@@ -2,12 +2,12 @@ import fc from 'fast-check';
 import type { OpenApiDocument, OpenApiOperation } from '../support/openapi';
 import {
   BOGUS_IDEMPOTENCY_KEYS,
+  BOGUS_SIGNATURE_HEADERS,
+  bogusAuthorizations,
   CORE_IPS,
   CORE_PATH_SEGMENTS,
   CORE_QUERY_VALUES,
   coreRawBodies,
-  BOGUS_SIGNATURE_HEADERS,
-  bogusAuthorizations,
   HOSTILE_EXTRA_QUERY,
   HOSTILE_HOSTS,
   HOSTILE_IPS,
@@ -18,8 +18,8 @@ import {
   type Labeled,
   mutatedBody,
   PROTOTYPE_NAMES,
-  rawBodyArbitrary,
   type RawBody,
+  rawBodyArbitrary,
 } from './hostile-values';
 import { exampleOf, type JsonSchema, type SchemaContext, schemaArbitrary, setOwn, toJsonText } from './json-schema-arbitrary';
 
@@ -70,7 +70,13 @@ export function operationsOf(doc: OpenApiDocument): OperationInfo[] {
     for (const method of METHODS) {
       const operation = item[method];
       if (!operation) continue;
-      const params = (operation.parameters ?? []).map((p) => ({ name: p.name, in: p.in, required: !!p.required, schema: (p.schema ?? {}) as JsonSchema, example: p.example ?? (p.schema as JsonSchema | undefined)?.example }));
+      const params = (operation.parameters ?? []).map((p) => ({
+        name: p.name,
+        in: p.in,
+        required: !!p.required,
+        schema: (p.schema ?? {}) as JsonSchema,
+        example: p.example ?? (p.schema as JsonSchema | undefined)?.example,
+      }));
       out.push({
         id: `${method.toUpperCase()} ${path}`,
         method: method.toUpperCase(),
@@ -128,8 +134,15 @@ const clip = (s: string, n = 160) => (s.length > n ? `${s.slice(0, n)}…(${s.le
 export function describeRequest(spec: RequestSpec): string {
   const url = `${spec.origin}${spec.path}${spec.query.length ? `?${spec.query.join('&')}` : ''}`;
   const headers = Object.entries(spec.headers).map(([k, v]) => `${k}: ${JSON.stringify(clip(v, 80))}`);
-  const body = spec.body === undefined ? '(none)' : typeof spec.body === 'string' ? JSON.stringify(clip(spec.body, 300)) : `bytes[${spec.body.length}] ${[...spec.body.slice(0, 24)].map((b) => b.toString(16).padStart(2, '0')).join(' ')}`;
-  return [`${spec.method} ${clip(url, 300)}`, `  input: ${spec.labels.join(' | ') || 'valid'}`, `  headers: ${headers.join('; ')}`, `  body: ${body}`].join('\n');
+  const body =
+    spec.body === undefined
+      ? '(none)'
+      : typeof spec.body === 'string'
+        ? JSON.stringify(clip(spec.body, 300))
+        : `bytes[${spec.body.length}] ${[...spec.body.slice(0, 24)].map((b) => b.toString(16).padStart(2, '0')).join(' ')}`;
+  return [`${spec.method} ${clip(url, 300)}`, `  input: ${spec.labels.join(' | ') || 'valid'}`, `  headers: ${headers.join('; ')}`, `  body: ${body}`].join(
+    '\n',
+  );
 }
 
 function withPrinter(spec: RequestSpec): RequestSpec {
@@ -137,7 +150,7 @@ function withPrinter(spec: RequestSpec): RequestSpec {
   return spec;
 }
 
-const encodeValue = (v: unknown) => encodeURIComponent(typeof v === 'string' ? v : JSON.stringify(v) ?? String(v));
+const encodeValue = (v: unknown) => encodeURIComponent(typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v)));
 
 function validParam(p: ParamInfo, ctx: RequestContext): fc.Arbitrary<string> {
   const derived = schemaArbitrary(p.schema, ctx.schema).map(encodeValue);
@@ -177,9 +190,13 @@ function queryArbitrary(op: OperationInfo, ctx: RequestContext, hostile: boolean
     const options: Array<fc.WeightedArbitrary<{ pair?: string; label?: string }>> = [
       { weight: 3, arbitrary: validParam(p, ctx).map((v) => ({ pair: `${p.name}=${v}` })) },
     ];
-    if (!p.required || hostile) options.push({ weight: p.required ? 1 : 3, arbitrary: fc.constant({ label: p.required ? `query:${p.name} missing` : undefined }) });
+    if (!p.required || hostile)
+      options.push({ weight: p.required ? 1 : 3, arbitrary: fc.constant({ label: p.required ? `query:${p.name} missing` : undefined }) });
     if (hostile) {
-      options.push({ weight: 4, arbitrary: fc.constantFrom(...HOSTILE_QUERY_VALUES).map((h) => ({ pair: `${p.name}=${h.value}`, label: `query:${p.name}=${h.label}` })) });
+      options.push({
+        weight: 4,
+        arbitrary: fc.constantFrom(...HOSTILE_QUERY_VALUES).map((h) => ({ pair: `${p.name}=${h.value}`, label: `query:${p.name}=${h.label}` })),
+      });
       options.push({ weight: 1, arbitrary: validParam(p, ctx).map((v) => ({ pair: `${p.name}=${v}&${p.name}=%00`, label: `query:${p.name} repeated` })) });
     }
     return fc.oneof({ withCrossShrink: true }, ...options);
@@ -204,9 +221,18 @@ function headerArbitrary(op: OperationInfo, hostile: boolean): fc.Arbitrary<Head
   const maybe = <T>(values: T[], freq: number) => (hostile ? fc.option(fc.constantFrom(...values), { freq }) : none);
   const documentsIdempotency = op.headerParams.some((h) => h.name.toLowerCase() === 'idempotency-key');
   const idempotency = hostile
-    ? fc.oneof({ withCrossShrink: true }, { weight: 3, arbitrary: none }, { weight: 1, arbitrary: fc.constant({ label: 'idem:fresh', value: MARKERS.freshIdempotencyKey }) }, { weight: 3, arbitrary: fc.constantFrom(...BOGUS_IDEMPOTENCY_KEYS) })
+    ? fc.oneof(
+        { withCrossShrink: true },
+        { weight: 3, arbitrary: none },
+        { weight: 1, arbitrary: fc.constant({ label: 'idem:fresh', value: MARKERS.freshIdempotencyKey }) },
+        { weight: 3, arbitrary: fc.constantFrom(...BOGUS_IDEMPOTENCY_KEYS) },
+      )
     : documentsIdempotency
-      ? fc.oneof({ withCrossShrink: true }, { weight: 4, arbitrary: none }, { weight: 1, arbitrary: fc.constant({ label: '', value: MARKERS.freshIdempotencyKey }) })
+      ? fc.oneof(
+          { withCrossShrink: true },
+          { weight: 4, arbitrary: none },
+          { weight: 1, arbitrary: fc.constant({ label: '', value: MARKERS.freshIdempotencyKey }) },
+        )
       : none;
   return fc
     .record({
@@ -215,7 +241,14 @@ function headerArbitrary(op: OperationInfo, hostile: boolean): fc.Arbitrary<Head
       origin: maybe(HOSTILE_ORIGINS, 4),
       idempotency,
       requestId: maybe(HOSTILE_REQUEST_IDS, 6),
-      corsOrigin: maybe([{ label: 'origin:null', value: 'null' }, { label: 'origin:lookalike', value: 'https://www.example.com.evil.example' }, { label: 'origin:allowed', value: 'https://www.example.com' }], 5),
+      corsOrigin: maybe(
+        [
+          { label: 'origin:null', value: 'null' },
+          { label: 'origin:lookalike', value: 'https://www.example.com.evil.example' },
+          { label: 'origin:allowed', value: 'https://www.example.com' },
+        ],
+        5,
+      ),
       signature: hostile || op.webhook ? fc.option(fc.constantFrom(...BOGUS_SIGNATURE_HEADERS), { freq: 3 }) : none,
     })
     .map((h) => {
@@ -223,10 +256,22 @@ function headerArbitrary(op: OperationInfo, hostile: boolean): fc.Arbitrary<Head
       const labels: string[] = [];
       headers['cf-connecting-ip'] = h.ip ? h.ip.value : MARKERS.freshIp;
       if (h.ip) labels.push(`header:cf-connecting-ip=${h.ip.label}`);
-      if (h.host) (headers.host = h.host.value), labels.push(h.host.label);
-      if (h.idempotency) (headers['idempotency-key'] = h.idempotency.value), h.idempotency.label && labels.push(h.idempotency.label);
-      if (h.requestId) (headers['x-request-id'] = h.requestId.value), labels.push(h.requestId.label);
-      if (h.corsOrigin) (headers.origin = h.corsOrigin.value), labels.push(h.corsOrigin.label);
+      if (h.host) {
+        headers.host = h.host.value;
+        labels.push(h.host.label);
+      }
+      if (h.idempotency) {
+        headers['idempotency-key'] = h.idempotency.value;
+        if (h.idempotency.label) labels.push(h.idempotency.label);
+      }
+      if (h.requestId) {
+        headers['x-request-id'] = h.requestId.value;
+        labels.push(h.requestId.label);
+      }
+      if (h.corsOrigin) {
+        headers.origin = h.corsOrigin.value;
+        labels.push(h.corsOrigin.label);
+      }
       if (h.signature) labels.push(h.signature.label);
       if (h.origin) labels.push(h.origin.label);
       return { origin: h.origin?.value ?? DEFAULT_ORIGIN, headers, labels };
@@ -249,11 +294,23 @@ function bodyArbitrary(op: OperationInfo, kind: Exclude<Kind, 'unauthenticated'>
       return rawBodyArbitrary(mutated);
     case 'params':
       if (mutated) return mutated.map(jsonBody);
-      return fc.constantFrom<Labeled<RawBody>>({ label: '', value: { body: undefined } }, { label: 'body:{}', value: { body: '{}', contentType: 'application/json' } });
+      return fc.constantFrom<Labeled<RawBody>>(
+        { label: '', value: { body: undefined } },
+        { label: 'body:{}', value: { body: '{}', contentType: 'application/json' } },
+      );
   }
 }
 
-function assemble(op: OperationInfo, kind: Kind, auth: Labeled<string | undefined> | 'admin' | 'n/a', path: PathPart, query: QueryPart, head: HeaderPart, body: Labeled<RawBody> | undefined, key: string): RequestSpec {
+function assemble(
+  op: OperationInfo,
+  kind: Kind,
+  auth: Labeled<string | undefined> | 'admin' | 'n/a',
+  path: PathPart,
+  query: QueryPart,
+  head: HeaderPart,
+  body: Labeled<RawBody> | undefined,
+  key: string,
+): RequestSpec {
   const headers = { ...head.headers, ...(body?.value.headers ?? {}) };
   if (body?.value.contentType) headers['content-type'] = body.value.contentType;
   const labels = [...path.labels, ...query.labels, ...head.labels];
@@ -296,14 +353,21 @@ export function requestArbitrary(op: OperationInfo, kind: Kind, ctx: RequestCont
     const auth = fc.constantFrom(...bogusAuthorizations(ctx.adminKey));
     return fc.oneof(
       ...inner.map((k) =>
-        fc.tuple(auth, pathArbitrary(op, ctx, 5), queryArbitrary(op, ctx, true), headerArbitrary(op, true), bodyArbitrary(op, k, ctx) ?? fc.constant(undefined)).map(([a, p, q, h, b]) => assemble(op, kind, a, p, q, h, b, ctx.adminKey)),
+        fc
+          .tuple(auth, pathArbitrary(op, ctx, 5), queryArbitrary(op, ctx, true), headerArbitrary(op, true), bodyArbitrary(op, k, ctx) ?? fc.constant(undefined))
+          .map(([a, p, q, h, b]) => assemble(op, kind, a, p, q, h, b, ctx.adminKey)),
       ),
     );
   }
   const hostileParams = kind === 'params';
   const auth = op.secured ? 'admin' : 'n/a';
   return fc
-    .tuple(pathArbitrary(op, ctx, hostileParams ? 5 : 1), queryArbitrary(op, ctx, hostileParams), headerArbitrary(op, hostileParams), bodyArbitrary(op, kind, ctx) ?? fc.constant(undefined))
+    .tuple(
+      pathArbitrary(op, ctx, hostileParams ? 5 : 1),
+      queryArbitrary(op, ctx, hostileParams),
+      headerArbitrary(op, hostileParams),
+      bodyArbitrary(op, kind, ctx) ?? fc.constant(undefined),
+    )
     .map(([p, q, h, b]) => assemble(op, kind, auth, p, q, h, b, ctx.adminKey));
 }
 
@@ -311,7 +375,8 @@ export function requestArbitrary(op: OperationInfo, kind: Kind, ctx: RequestCont
 export function exampleBody(op: OperationInfo, ctx: RequestContext): string | undefined {
   if (!op.bodySchema) return undefined;
   const value = exampleOf(op.bodySchema, ctx.schema);
-  if (ctx.forceInvalidBody(op) && value && typeof value === 'object' && !Array.isArray(value)) setOwn(value as Record<string, unknown>, 'hostile_unknown_field', true);
+  if (ctx.forceInvalidBody(op) && value && typeof value === 'object' && !Array.isArray(value))
+    setOwn(value as Record<string, unknown>, 'hostile_unknown_field', true);
   return toJsonText(value);
 }
 
@@ -325,19 +390,41 @@ export function coverageExamples(op: OperationInfo, kind: Kind, ctx: RequestCont
   const pathValues = Object.fromEntries(op.pathParams.map((p) => [p.name, example(p)]));
   const requiredQuery = op.queryParams.filter((p) => p.required).map((p) => `${p.name}=${example(p)}`);
   const bodyText = exampleBody(op, ctx) ?? '{}';
-  const baseBody: Labeled<RawBody> | undefined = op.method === 'GET' ? undefined : { label: op.bodySchema ? 'body:example' : '', value: { body: bodyText, contentType: 'application/json' } };
-  const variant = (change: { path?: [string, Labeled<string>]; query?: [string, Labeled<string>]; ip?: Labeled<string>; body?: Labeled<RawBody>; auth?: Labeled<string | undefined> }): RequestSpec => {
+  const baseBody: Labeled<RawBody> | undefined =
+    op.method === 'GET' ? undefined : { label: op.bodySchema ? 'body:example' : '', value: { body: bodyText, contentType: 'application/json' } };
+  const variant = (change: {
+    path?: [string, Labeled<string>];
+    query?: [string, Labeled<string>];
+    ip?: Labeled<string>;
+    body?: Labeled<RawBody>;
+    auth?: Labeled<string | undefined>;
+  }): RequestSpec => {
     const values = { ...pathValues };
     const labels: string[] = [];
-    if (change.path) (values[change.path[0]] = change.path[1].value), labels.push(`path:${change.path[0]}=${change.path[1].label}`);
+    if (change.path) {
+      values[change.path[0]] = change.path[1].value;
+      labels.push(`path:${change.path[0]}=${change.path[1].label}`);
+    }
     const path = op.path.replace(/\{([^}]+)\}/g, (_m, name: string) => values[name]!);
     const query = requiredQuery.filter((q) => !change.query || !q.startsWith(`${change.query[0]}=`));
-    if (change.query) query.push(`${change.query[0]}=${change.query[1].value}`), labels.push(`query:${change.query[0]}=${change.query[1].label}`);
+    if (change.query) {
+      query.push(`${change.query[0]}=${change.query[1].value}`);
+      labels.push(`query:${change.query[0]}=${change.query[1].label}`);
+    }
     const headers: Record<string, string> = { 'cf-connecting-ip': change.ip?.value ?? MARKERS.freshIp };
     if (change.ip) labels.push(`header:cf-connecting-ip=${change.ip.label}`);
     const proto = change.path && PROTOTYPE_NAMES.includes(change.path[1].value) ? `${change.path[0]}=${change.path[1].value}` : undefined;
-    const auth = kind === 'unauthenticated' ? change.auth ?? { label: 'auth:none', value: undefined } : op.secured ? 'admin' : 'n/a';
-    return assemble(op, kind, auth, { path, labels, prototypePathParam: proto }, { query, labels: [] }, { origin: DEFAULT_ORIGIN, headers, labels: [] }, change.body ?? baseBody, ctx.adminKey);
+    const auth = kind === 'unauthenticated' ? (change.auth ?? { label: 'auth:none', value: undefined }) : op.secured ? 'admin' : 'n/a';
+    return assemble(
+      op,
+      kind,
+      auth,
+      { path, labels, prototypePathParam: proto },
+      { query, labels: [] },
+      { origin: DEFAULT_ORIGIN, headers, labels: [] },
+      change.body ?? baseBody,
+      ctx.adminKey,
+    );
   };
   const out: RequestSpec[] = [];
   switch (kind) {

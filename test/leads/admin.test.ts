@@ -38,9 +38,12 @@ describe('admin lead endpoints', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = (await (await adminGet(`/api/v1/leads?source=chatbot&since=${since}&limit=1${cursor ? `&cursor=${cursor}` : ''}`)).json()) as { items: Array<{ id: string; first_source: string }>; next_cursor: string | null };
+      const page = (await (await adminGet(`/api/v1/leads?source=chatbot&since=${since}&limit=1${cursor ? `&cursor=${cursor}` : ''}`)).json()) as {
+        items: Array<{ id: string; first_source: string }>;
+        next_cursor: string | null;
+      };
       expect(page.items.length).toBeLessThanOrEqual(1);
-      page.items.forEach((i) => expect(i.first_source).toBe('chatbot'));
+      for (const i of page.items) expect(i.first_source).toBe('chatbot');
       seen.push(...page.items.map((i) => i.id));
       cursor = page.next_cursor;
     } while (cursor);

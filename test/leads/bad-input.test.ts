@@ -32,7 +32,11 @@ describe('bad input gets a clear 4xx problem+json and stores nothing', () => {
   });
 
   it('wrong content type → 415', async () => {
-    const res = await call('/api/v1/leads', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `email=${email()}&source=pricing` });
+    const res = await call('/api/v1/leads', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `email=${email()}&source=pricing`,
+    });
     await expectProblem(res, 415, 'unsupported_media_type');
   });
 
@@ -74,7 +78,11 @@ describe('bad input gets a clear 4xx problem+json and stores nothing', () => {
   });
 
   it('unknown fields → 422 naming each', async () => {
-    const body = await expectProblem(await postJson('/api/v1/leads', { ...valid(email()), is_admin: true, utm: { source: 'x', evil: 1 } }), 422, 'validation_failed');
+    const body = await expectProblem(
+      await postJson('/api/v1/leads', { ...valid(email()), is_admin: true, utm: { source: 'x', evil: 1 } }),
+      422,
+      'validation_failed',
+    );
     expect(body.errors?.map((e) => e.field).sort()).toEqual(['is_admin', 'utm.evil']);
   });
 
@@ -84,7 +92,12 @@ describe('bad input gets a clear 4xx problem+json and stores nothing', () => {
   });
 
   it('characters Postgres cannot store (NUL, a lone surrogate) and line breaks in a name → 422', async () => {
-    for (const [field, value] of [['name', 'Jane \u0000'], ['message', 'hi \ud800 there'], ['name', 'Jane\r\nBcc: x@evil.example'], ['landing_page', 'https://a.com/\u0000x']] as const) {
+    for (const [field, value] of [
+      ['name', 'Jane \u0000'],
+      ['message', 'hi \ud800 there'],
+      ['name', 'Jane\r\nBcc: x@evil.example'],
+      ['landing_page', 'https://a.com/\u0000x'],
+    ] as const) {
       const body = await expectProblem(await postJson('/api/v1/leads', { ...valid(email()), [field]: value }), 422, 'validation_failed');
       expect(body.errors?.[0]?.field).toBe(field);
     }

@@ -22,15 +22,30 @@ describe('POST /api/v1/leads — every source', () => {
   it.each(SOURCES)('accepts a %s lead and writes the lead and its event through the queue', async (source, fields) => {
     const email = uniqueEmail(source.replace('_', ''));
     const res = await postJson('/api/v1/leads', {
-      email, name: 'Jane Doe', company: 'Acme', phone: '+14155550123', source, ...fields,
-      consent: { marketing: true, analytics: false }, utm: { source: 'google', medium: 'cpc', campaign: 'q4' },
-      referrer: 'https://www.google.com/', landing_page: 'https://www.example.com/pricing', turnstile_token: TOKEN,
+      email,
+      name: 'Jane Doe',
+      company: 'Acme',
+      phone: '+14155550123',
+      source,
+      ...fields,
+      consent: { marketing: true, analytics: false },
+      utm: { source: 'google', medium: 'cpc', campaign: 'q4' },
+      referrer: 'https://www.google.com/',
+      landing_page: 'https://www.example.com/pricing',
+      turnstile_token: TOKEN,
     });
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as { id: string };
 
     const lead = await leadByEmail(email);
-    expect(lead).toMatchObject({ name: 'Jane Doe', company: 'Acme', companyDomain: 'acme-test.com', phone: '+14155550123', firstSource: source, status: 'new' });
+    expect(lead).toMatchObject({
+      name: 'Jane Doe',
+      company: 'Acme',
+      companyDomain: 'acme-test.com',
+      phone: '+14155550123',
+      firstSource: source,
+      status: 'new',
+    });
     expect(lead.firstTouch).toMatchObject({ source, utm: { source: 'google', medium: 'cpc', campaign: 'q4' }, referrer: 'https://www.google.com/' });
     expect(lead.consent).toEqual({ marketing: true, analytics: false });
     const [event] = await db.select().from(leadEvents).where(eq(leadEvents.id, id));
@@ -40,7 +55,11 @@ describe('POST /api/v1/leads — every source', () => {
   });
 
   it('calls siteverify with the secret, the token, the client IP and an idempotency key', async () => {
-    const res = await postJson('/api/v1/leads', { email: uniqueEmail(), source: 'pricing', plan: 'starter', turnstile_token: TOKEN }, { 'cf-connecting-ip': '203.0.113.7' });
+    const res = await postJson(
+      '/api/v1/leads',
+      { email: uniqueEmail(), source: 'pricing', plan: 'starter', turnstile_token: TOKEN },
+      { 'cf-connecting-ip': '203.0.113.7' },
+    );
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as { id: string };
     expect(siteverifyRequests).toEqual([{ secret: '1x0000000000000000000000000000000AA', response: TOKEN, remoteip: '203.0.113.7', idempotency_key: id }]);
@@ -50,16 +69,38 @@ describe('POST /api/v1/leads — every source', () => {
     const free = uniqueEmail('free', 'gmail.com');
     const given = uniqueEmail('given', 'gmail.com');
     await postJson('/api/v1/leads', { email: free, source: 'pricing', plan: 'growth', turnstile_token: TOKEN });
-    await postJson('/api/v1/leads', { email: given, company_domain: 'https://www.Globex.com/about', source: 'pricing', plan: 'growth', turnstile_token: TOKEN });
+    await postJson('/api/v1/leads', {
+      email: given,
+      company_domain: 'https://www.Globex.com/about',
+      source: 'pricing',
+      plan: 'growth',
+      turnstile_token: TOKEN,
+    });
     expect((await leadByEmail(free)).companyDomain).toBeNull();
     expect((await leadByEmail(given)).companyDomain).toBe('globex.com');
   });
 
   it('keeps the first touch and applies newer contact data on a second submission', async () => {
     const email = uniqueEmail();
-    await postJson('/api/v1/leads', { email, name: 'J. Doe', source: 'whitepaper_download', asset_slug: 'guide', utm: { campaign: 'first' }, consent: { marketing: true }, turnstile_token: TOKEN });
+    await postJson('/api/v1/leads', {
+      email,
+      name: 'J. Doe',
+      source: 'whitepaper_download',
+      asset_slug: 'guide',
+      utm: { campaign: 'first' },
+      consent: { marketing: true },
+      turnstile_token: TOKEN,
+    });
     const first = await leadByEmail(email);
-    const second = await postJson('/api/v1/leads', { email: email.toUpperCase(), name: 'Jane Doe', company: 'Acme', source: 'pricing', plan: 'growth', utm: { campaign: 'second' }, turnstile_token: TOKEN });
+    const second = await postJson('/api/v1/leads', {
+      email: email.toUpperCase(),
+      name: 'Jane Doe',
+      company: 'Acme',
+      source: 'pricing',
+      plan: 'growth',
+      utm: { campaign: 'second' },
+      turnstile_token: TOKEN,
+    });
     const { id } = (await second.json()) as { id: string };
     await eventually(async () => (await db.select().from(leadEvents).where(eq(leadEvents.id, id)))[0]);
     const [lead] = await db.select().from(leads).where(eq(leads.id, first.id));

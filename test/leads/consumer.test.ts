@@ -14,7 +14,11 @@ afterAll(() => close());
 function leadEvent(email: string, overrides: Partial<LeadSubmittedEvent> = {}): LeadSubmittedEvent {
   const at = new Date().toISOString();
   return {
-    id: newId(), type: 'lead.submitted', occurred_at: at, request_id: 'test', source: 'pricing',
+    id: newId(),
+    type: 'lead.submitted',
+    occurred_at: at,
+    request_id: 'test',
+    source: 'pricing',
     contact: { email, email_normalized: email, name: 'Ada', touch: { source: 'pricing', at } },
     details: { plan: 'growth' },
     ...overrides,
@@ -22,7 +26,10 @@ function leadEvent(email: string, overrides: Partial<LeadSubmittedEvent> = {}): 
 }
 
 async function consume(queue: string, bodies: unknown[], attempts = 1) {
-  const batch = createMessageBatch(queue, bodies.map((body, i) => ({ id: `m-${i}-${crypto.randomUUID()}`, timestamp: new Date(), attempts, body })));
+  const batch = createMessageBatch(
+    queue,
+    bodies.map((body, i) => ({ id: `m-${i}-${crypto.randomUUID()}`, timestamp: new Date(), attempts, body })),
+  );
   const ctx = createExecutionContext();
   await worker.queue!(batch as never, env, ctx);
   return getQueueResult(batch, ctx);
@@ -45,7 +52,9 @@ describe('events consumer', () => {
   it('stores the good messages of a batch that also holds an unreadable one, an invalid one and one Postgres refuses', async () => {
     const [a, b] = [uniqueEmail(), uniqueEmail()];
     const unreadable = { hello: 'world' };
-    const invalid = leadEvent(uniqueEmail(), { contact: { email: 'x', email_normalized: null as never, touch: { source: 'pricing', at: new Date().toISOString() } } });
+    const invalid = leadEvent(uniqueEmail(), {
+      contact: { email: 'x', email_normalized: null as never, touch: { source: 'pricing', at: new Date().toISOString() } },
+    });
     // Valid by the contract, refused by Postgres (text cannot hold NUL): it breaks the set-based batch,
     // which then writes each message alone, so only this one is lost to the batch — and it is kept, failed.
     const refused = leadEvent(uniqueEmail(), {});

@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
-import { http, HttpResponse } from 'msw';
+import { HttpResponse, http } from 'msw';
 import { afterAll, describe, expect, it } from 'vitest';
 import { leadEvents, leads } from '../../src/db/schema';
 import { database, eventually, postJson, uniqueEmail, uniqueIp } from '../support/api';
-import { server, SITEVERIFY_URL, siteverifyRequests } from '../support/msw';
+import { SITEVERIFY_URL, server, siteverifyRequests } from '../support/msw';
 
 const TOKEN = 'XXXX.DUMMY.TOKEN.XXXX';
 const { db, close } = database();
@@ -62,10 +62,12 @@ describe('Turnstile', () => {
 
   it('fails closed with 503 when siteverify cannot be reached (retried once), storing nothing', async () => {
     let calls = 0;
-    server.use(http.post(SITEVERIFY_URL, () => {
-      calls++;
-      return HttpResponse.error();
-    }));
+    server.use(
+      http.post(SITEVERIFY_URL, () => {
+        calls++;
+        return HttpResponse.error();
+      }),
+    );
     const email = uniqueEmail();
     const res = await postJson('/api/v1/leads', lead(email));
     expect(res.status).toBe(503);
@@ -92,7 +94,7 @@ describe('rate limits (Durable Objects, exact)', () => {
     expect((await postJson('/api/v1/leads', lead(uniqueEmail()))).status).toBe(202);
   });
 
-  it('does not let forged requests (failed captcha) in someone\'s name lock that email out', async () => {
+  it("does not let forged requests (failed captcha) in someone's name lock that email out", async () => {
     const email = uniqueEmail();
     siteverifyAnswers({ success: false, 'error-codes': ['invalid-input-response'] });
     for (let i = 0; i < 6; i++) expect((await postJson('/api/v1/leads', lead(email))).status).toBe(403);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MALFORMED_NETWORK, clientNetwork } from '../../src/domain/network';
+import { clientNetwork, MALFORMED_NETWORK } from '../../src/domain/network';
 
 describe('clientNetwork (the key of the per-network limit)', () => {
   it('keeps IPv4 addresses as they are', () => {
@@ -20,7 +20,18 @@ describe('clientNetwork (the key of the per-network limit)', () => {
   });
 
   it('counts anything that is not an address as one key, never as an error', () => {
-    for (const bad of ['1:2:3:4:5:6:7:8::9', '1:2:3:4:5:6:7:8:9', '::1::2', '999.1.1.1', '1.2.3', '', 'x'.repeat(5000), 'gggg::1', '::ffff:300.1.1.1', '12345::1']) {
+    for (const bad of [
+      '1:2:3:4:5:6:7:8::9',
+      '1:2:3:4:5:6:7:8:9',
+      '::1::2',
+      '999.1.1.1',
+      '1.2.3',
+      '',
+      'x'.repeat(5000),
+      'gggg::1',
+      '::ffff:300.1.1.1',
+      '12345::1',
+    ]) {
       expect(clientNetwork(bad)).toBe(MALFORMED_NETWORK);
     }
   });

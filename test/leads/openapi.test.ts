@@ -1,13 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { call } from '../support/api';
 
-interface Schema { properties?: Record<string, Schema & { description?: string; example?: unknown; $ref?: string }>; items?: Schema; oneOf?: Schema[]; anyOf?: Schema[]; allOf?: Schema[] }
+interface Schema {
+  properties?: Record<string, Schema & { description?: string; example?: unknown; $ref?: string }>;
+  items?: Schema;
+  oneOf?: Schema[];
+  anyOf?: Schema[];
+  allOf?: Schema[];
+}
 
 let components: Record<string, Schema> = {};
 const deref = (s: (Schema & { $ref?: string }) | undefined): Schema | undefined => (s?.$ref ? components[s.$ref.split('/').pop()!] : s);
 
 /** Every property of a schema (following $refs, unions and arrays), with its path. */
-function properties(ref: (Schema & { $ref?: string }) | undefined, path: string, out: Array<[string, Schema & { description?: string; example?: unknown; $ref?: string }]> = [], depth = 0) {
+function properties(
+  ref: (Schema & { $ref?: string }) | undefined,
+  path: string,
+  out: Array<[string, Schema & { description?: string; example?: unknown; $ref?: string }]> = [],
+  depth = 0,
+) {
   const schema = deref(ref);
   if (!schema || depth > 6) return out;
   for (const [name, prop] of Object.entries(schema.properties ?? {})) {
@@ -31,11 +42,14 @@ describe('the OpenAPI document is the documentation', () => {
           if (!(p.description || p.schema?.description)) missing.push(`${method} ${path} ?${p.name}: description`);
         }
         const body = op.requestBody?.content?.['application/json']?.schema;
-        const responses = Object.values<any>(op.responses ?? {}).map((r) => r.content?.['application/json']?.schema).filter(Boolean);
+        const responses = Object.values<any>(op.responses ?? {})
+          .map((r) => r.content?.['application/json']?.schema)
+          .filter(Boolean);
         for (const [field, prop] of [body, ...responses].flatMap((s, i) => properties(s, `${method} ${path} ${i === 0 ? 'body' : 'response'}`))) {
           checked++;
           if (!(prop.description || (deref(prop) as { description?: string })?.description)) missing.push(`${field}: description`);
-          if (field.includes(' body.') && prop.example === undefined && !prop.$ref && !(prop as any).properties && !(prop as any).items) missing.push(`${field}: example`);
+          if (field.includes(' body.') && prop.example === undefined && !prop.$ref && !(prop as any).properties && !(prop as any).items)
+            missing.push(`${field}: example`);
         }
       }
     }

@@ -42,11 +42,21 @@ describe('POST /api/v1/tools/calculate-roi — results', () => {
 
   it('stores an anonymous calculation through the queue, with no lead', async () => {
     const count = uniqueCount();
-    const res = await postJson(URL, { industry: 'fintech', customer_count: count, avg_revenue: 49.5, churn_rate: 2.5, currency: 'EUR', turnstile_token: TOKEN });
+    const res = await postJson(URL, {
+      industry: 'fintech',
+      customer_count: count,
+      avg_revenue: 49.5,
+      churn_rate: 2.5,
+      currency: 'EUR',
+      turnstile_token: TOKEN,
+    });
     expect(res.status).toBe(200);
     const body = (await res.json()) as any;
     expect(siteverifyRequests).toHaveLength(1); // Turnstile is asked even without an email
-    const [row] = await eventually(async () => { const r = await submissionsWithCount(count); return r.length ? r : null; });
+    const [row] = await eventually(async () => {
+      const r = await submissionsWithCount(count);
+      return r.length ? r : null;
+    });
     expect(row!.id).toBe(body.id);
     expect(row!.leadId).toBeNull();
     expect(row!.currency).toBe('EUR');
@@ -76,8 +86,16 @@ describe('POST /api/v1/tools/calculate-roi — with an email', () => {
   it('upserts the lead, records roi_calculated and notifies sales with the calculation', async () => {
     const email = uniqueEmail('roi');
     const res = await postJson(URL, {
-      industry: 'saas', customer_count: 1000, avg_revenue: 100, churn_rate: 5, email, name: 'Ada Lovelace', company: 'Analytical',
-      consent: { marketing: true }, utm: { source: 'newsletter' }, turnstile_token: TOKEN,
+      industry: 'saas',
+      customer_count: 1000,
+      avg_revenue: 100,
+      churn_rate: 5,
+      email,
+      name: 'Ada Lovelace',
+      company: 'Analytical',
+      consent: { marketing: true },
+      utm: { source: 'newsletter' },
+      turnstile_token: TOKEN,
     });
     expect(res.status).toBe(200);
     const { id } = (await res.json()) as any;
@@ -97,15 +115,24 @@ describe('POST /api/v1/tools/calculate-roi — with an email', () => {
       const [submission] = await db.select().from(calculatorSubmissions).where(eq(calculatorSubmissions.id, id));
       expect(submission!.leadId).toBe(lead!.id);
 
-      const [note] = await db.select().from(deliveries).where(and(eq(deliveries.eventId, id), eq(deliveries.key, 'sales_notification')));
+      const [note] = await db
+        .select()
+        .from(deliveries)
+        .where(and(eq(deliveries.eventId, id), eq(deliveries.key, 'sales_notification')));
       expect(note!.destination).toBe('email');
       expect(note!.leadId).toBe(lead!.id);
       const payload = note!.payload as any;
       expect(payload.template).toBe('sales_notification');
       expect(payload.data.lead).toMatchObject({ id: lead!.id, email, name: 'Ada Lovelace', company: 'Analytical', source: 'roi_calculator' });
       expect(payload.data.calculation).toEqual({
-        industry: 'saas', customer_count: 1000, avg_revenue: 100, churn_rate: 5, currency: 'USD',
-        potential_savings: 2500, retention_uplift_percent: 0.75, break_even_point_months: 8.7,
+        industry: 'saas',
+        customer_count: 1000,
+        avg_revenue: 100,
+        churn_rate: 5,
+        currency: 'USD',
+        potential_savings: 2500,
+        retention_uplift_percent: 0.75,
+        break_even_point_months: 8.7,
       });
     } finally {
       await close();
@@ -140,7 +167,10 @@ describe('POST /api/v1/tools/calculate-roi — bad input and bots', () => {
       expect(res.headers.get('content-type'), what).toBe('application/problem+json');
       const problem = (await res.json()) as any;
       expect(problem.code, what).toBe('validation_failed');
-      expect(problem.errors.map((e: any) => e.field), what).toContain(field);
+      expect(
+        problem.errors.map((e: any) => e.field),
+        what,
+      ).toContain(field);
     }
     expect(siteverifyRequests).toHaveLength(0);
     // A good calculation sent after them lands; the bad ones never do.
@@ -196,13 +226,28 @@ describe('benchmarks admin', () => {
     const res = await adminGet('/api/v1/benchmarks');
     expect(res.status).toBe(200);
     const { items } = (await res.json()) as any;
-    expect(items.map((b: any) => b.industry)).toEqual(['ecommerce', 'education', 'fintech', 'healthcare', 'manufacturing', 'other', 'professional_services', 'saas']);
-    expect(items.find((b: any) => b.industry === 'manufacturing')).toMatchObject({ expected_churn_reduction_percent: 7, implementation_cost: 12000, time_to_value_months: 4 });
+    expect(items.map((b: any) => b.industry)).toEqual([
+      'ecommerce',
+      'education',
+      'fintech',
+      'healthcare',
+      'manufacturing',
+      'other',
+      'professional_services',
+      'saas',
+    ]);
+    expect(items.find((b: any) => b.industry === 'manufacturing')).toMatchObject({
+      expected_churn_reduction_percent: 7,
+      implementation_cost: 12000,
+      time_to_value_months: 4,
+    });
   });
 
   it('an edit takes effect on the next calculation', async () => {
     const calc = async () =>
-      (await (await postJson('/api/v1/tools/calculate-roi', { industry: 'education', customer_count: 1000, avg_revenue: 100, churn_rate: 5, turnstile_token: TOKEN })).json()) as any;
+      (await (
+        await postJson('/api/v1/tools/calculate-roi', { industry: 'education', customer_count: 1000, avg_revenue: 100, churn_rate: 5, turnstile_token: TOKEN })
+      ).json()) as any;
     const before = await calc(); // warms this worker's cache with the seeded numbers
     expect(before.potential_savings).toBe(1000);
 
@@ -210,7 +255,13 @@ describe('benchmarks admin', () => {
     try {
       const res = await put('education', { expected_churn_reduction_percent: 20, implementation_cost: 2000, time_to_value_months: 0, source: 'test' });
       expect(res.status).toBe(200);
-      expect(await res.json()).toMatchObject({ industry: 'education', expected_churn_reduction_percent: 20, implementation_cost: 2000, time_to_value_months: 0, source: 'test' });
+      expect(await res.json()).toMatchObject({
+        industry: 'education',
+        expected_churn_reduction_percent: 20,
+        implementation_cost: 2000,
+        time_to_value_months: 0,
+        source: 'test',
+      });
 
       const after = await calc();
       // 5,000 lost × 20 % = 1,000 a month; 12 × 1,000 − 2,000 = 10,000; break-even 0 + 2 months.
@@ -235,7 +286,9 @@ describe('benchmarks admin', () => {
 
   it('refuses an unknown industry (422) and a missing or wrong key (401)', async () => {
     expect((await put('mining', { expected_churn_reduction_percent: 1, implementation_cost: 1, time_to_value_months: 1 })).status).toBe(422);
-    expect((await put('saas', { expected_churn_reduction_percent: 1, implementation_cost: 1, time_to_value_months: 1 }, 'wrong-key-0123456789abcdefgh')).status).toBe(401);
+    expect(
+      (await put('saas', { expected_churn_reduction_percent: 1, implementation_cost: 1, time_to_value_months: 1 }, 'wrong-key-0123456789abcdefgh')).status,
+    ).toBe(401);
     expect((await call('/api/v1/benchmarks')).status).toBe(401);
   });
 });
@@ -245,7 +298,11 @@ describe('OpenAPI document', () => {
     const res = await call('/openapi.json');
     expect(res.status).toBe(200);
     const doc = (await res.json()) as any;
-    expect(doc.paths['/api/v1/tools/calculate-roi'].post.description).toContain('break_even_point_months = time_to_value_months + implementation_cost / monthly_revenue_retained');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/content/{slug}/download', '/api/v1/content/{slug}/file', '/api/v1/benchmarks', '/api/v1/benchmarks/{industry}']));
+    expect(doc.paths['/api/v1/tools/calculate-roi'].post.description).toContain(
+      'break_even_point_months = time_to_value_months + implementation_cost / monthly_revenue_retained',
+    );
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/content/{slug}/download', '/api/v1/content/{slug}/file', '/api/v1/benchmarks', '/api/v1/benchmarks/{industry}']),
+    );
   });
 });

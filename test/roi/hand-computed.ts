@@ -14,4 +14,3 @@ export const HAND_COMPUTED: Array<[Industry, { retained: number; uplift: number;
   ['professional_services', { retained: 600, uplift: 0.6, savings: 0, breakEven: 12 }], // 2 + 10
   ['other', { retained: 500, uplift: 0.5, savings: 0, breakEven: 12 }], // 2 + 10
 ];
-

@@ -1,4 +1,4 @@
-import { http, HttpResponse } from 'msw';
+import { HttpResponse, http } from 'msw';
 import { SITEVERIFY_URL, siteverifyRequests } from '../support/msw';
 
 /** Siteverify passing for a widget with `action` (the shared handler answers for action "lead"). */

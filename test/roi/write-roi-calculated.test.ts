@@ -21,7 +21,10 @@ function event(withEmail: boolean): RoiCalculatedEvent {
 }
 
 describe('an ROI calculation written twice (a redelivery) changes nothing the second time', () => {
-  it.each([['anonymous', false], ['with an email', true]])('%s', async (_, withEmail) => {
+  it.each([
+    ['anonymous', false],
+    ['with an email', true],
+  ])('%s', async (_, withEmail) => {
     const e = event(withEmail as boolean);
     const first = await writeBatch([e]);
     expect(first.written).toEqual([e.id]);

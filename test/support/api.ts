@@ -26,7 +26,12 @@ export async function call(path: string, init: RequestInit = {}): Promise<Respon
     const method = init.method ?? 'GET';
     const match = matchOperation(await openApiDocument(), method, path);
     if (match && !documentedResponseIn(match.operation, res.status)) {
-      throw new Error(`${method} ${path} answered ${res.status}, which ${match.template} does not document (${await res.clone().text().then((t) => t.slice(0, 300))})`);
+      throw new Error(
+        `${method} ${path} answered ${res.status}, which ${match.template} does not document (${await res
+          .clone()
+          .text()
+          .then((t) => t.slice(0, 300))})`,
+      );
     }
   }
   return res;

@@ -8,5 +8,7 @@ import { withTestDatabase } from './api';
 
 /** Writes events as the consumer's batch writer does, in one transaction of its own (no queue involved). */
 export function writeBatch(batch: EventMessage[]) {
-  return withTestDatabase((db) => db.transaction((tx) => writeEvents({ ctx: consumerContext(env, loadConfig(env), createExecutionContext(), tx, 'test'), input: batch })));
+  return withTestDatabase((db) =>
+    db.transaction((tx) => writeEvents({ ctx: consumerContext(env, loadConfig(env), createExecutionContext(), tx, 'test'), input: batch })),
+  );
 }

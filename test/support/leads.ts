@@ -1,10 +1,13 @@
-import { leads } from '../../src/db/schema';
 import type { Queryable } from '../../src/db/client';
+import { leads } from '../../src/db/schema';
 import { normalizeEmail } from '../../src/domain/email';
 import { newId } from '../../src/domain/ids';
 
 /** A lead written straight to Postgres (as the events consumer would leave it), so each test owns its data. */
-export async function insertLead(db: Queryable, fields: { email: string; name?: string; company?: string; companyDomain?: string | null; phone?: string; source?: string; status?: string }): Promise<string> {
+export async function insertLead(
+  db: Queryable,
+  fields: { email: string; name?: string; company?: string; companyDomain?: string | null; phone?: string; source?: string; status?: string },
+): Promise<string> {
   const at = new Date();
   const touch = { source: fields.source ?? 'pricing', at: at.toISOString() };
   const [row] = await db

@@ -1,4 +1,4 @@
-import { http, HttpResponse, ws } from 'msw';
+import { HttpResponse, http, ws } from 'msw';
 import { setupServer } from 'msw/node';
 
 export const SITEVERIFY_URL = 'https://challenges.cloudflare.com/turnstile/v0/siteverify';
@@ -26,7 +26,9 @@ export const turnstilePasses = http.post(SITEVERIFY_URL, async ({ request }) => 
 export const providerCalls: Array<{ provider: string; url: string; method: string; headers: Record<string, string>; body: string }> = [];
 async function remember(provider: string, request: { headers: Headers; url: string; method: string; clone(): { text(): Promise<string> } }) {
   const headers: Record<string, string> = {};
-  request.headers.forEach((v, k) => (headers[k] = v));
+  request.headers.forEach((v, k) => {
+    headers[k] = v;
+  });
   providerCalls.push({ provider, url: request.url, method: request.method, headers, body: await request.clone().text() });
 }
 export const providersSucceed = [
@@ -39,7 +41,9 @@ export const providersSucceed = [
     const { inputs } = (await request.json()) as { inputs: Array<{ id: string; properties: Record<string, string> }> };
     const now = new Date().toISOString();
     return HttpResponse.json({
-      status: 'COMPLETE', startedAt: now, completedAt: now,
+      status: 'COMPLETE',
+      startedAt: now,
+      completedAt: now,
       results: inputs.map((i, n) => ({ id: String(1000 + n), new: true, properties: i.properties, createdAt: now, updatedAt: now, archived: false })),
     });
   }),
@@ -52,7 +56,10 @@ export const providersSucceed = [
     await remember('hubspot', request);
     const { properties } = (await request.json()) as { properties: Record<string, string> };
     const now = new Date().toISOString();
-    return HttpResponse.json({ id: '51234567890', properties: { ...properties, hs_createdate: now, hs_lastmodifieddate: now }, createdAt: now, updatedAt: now, archived: false }, { status: 201 });
+    return HttpResponse.json(
+      { id: '51234567890', properties: { ...properties, hs_createdate: now, hs_lastmodifieddate: now }, createdAt: now, updatedAt: now, archived: false },
+      { status: 201 },
+    );
   }),
   http.patch('https://api.hubapi.com/crm/v3/objects/meetings/:id', async ({ request, params }) => {
     await remember('hubspot', request);

@@ -9,10 +9,20 @@ describe('canMoveStatus — a CRM moves a lead forward only', () => {
     const allowed = ALL.flatMap((from) => ALL.filter((to) => canMoveStatus(from, to)).map((to) => `${from}→${to}`));
     expect(allowed.sort()).toEqual(
       [
-        'new→contacted', 'new→qualified', 'new→transferred', 'new→customer', 'new→lost',
-        'contacted→qualified', 'contacted→transferred', 'contacted→customer', 'contacted→lost',
-        'qualified→transferred', 'qualified→customer', 'qualified→lost',
-        'transferred→customer', 'transferred→lost',
+        'new→contacted',
+        'new→qualified',
+        'new→transferred',
+        'new→customer',
+        'new→lost',
+        'contacted→qualified',
+        'contacted→transferred',
+        'contacted→customer',
+        'contacted→lost',
+        'qualified→transferred',
+        'qualified→customer',
+        'qualified→lost',
+        'transferred→customer',
+        'transferred→lost',
         'lost→customer',
       ].sort(),
     );

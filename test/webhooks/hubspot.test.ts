@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { adminGet, ADMIN_KEY, call, eventually, uniqueEmail } from '../support/api';
+import { ADMIN_KEY, adminGet, call, eventually, uniqueEmail } from '../support/api';
 import { providerCalls } from '../support/msw';
 import { createLead, hubspotHeaders, leadById, postRaw } from './signing';
-import { historyOf, recordCrmSync, settled, sleep, trialNotifications, type Receipt } from './support';
+import { historyOf, type Receipt, recordCrmSync, settled, sleep, trialNotifications } from './support';
 
 const PATH = '/api/v1/webhooks/hubspot';
 
@@ -35,7 +35,10 @@ describe('HubSpot webhooks — a signed status change moves the lead', () => {
     ]);
     expect(history.filter((e) => e.type === 'trial_unlocked')).toHaveLength(1);
     const [notification] = await trialNotifications(leadId);
-    expect(notification).toMatchObject({ key: 'trial_unlocked', payload: { type: 'lead.trial_unlocked', data: { lead_id: leadId, email: lead.email, company_domain: 'acme-test.com' } } });
+    expect(notification).toMatchObject({
+      key: 'trial_unlocked',
+      payload: { type: 'lead.trial_unlocked', data: { lead_id: leadId, email: lead.email, company_domain: 'acme-test.com' } },
+    });
     // The product is told through the fan-out: a signed Standard Webhook to PRODUCT_WEBHOOK_URL.
     const sent = await eventually(async () => providerCalls.find((c) => c.provider === 'product_webhook' && c.body.includes(leadId)));
     expect(sent.headers['webhook-signature']).toMatch(/^v1,/);
@@ -56,7 +59,20 @@ describe('HubSpot webhooks — a signed status change moves the lead', () => {
     const contactId = String(Date.now() % 1_000_000_000);
     await recordCrmSync(leadId, 'hubspot', contactId);
     const body = JSON.stringify([
-      { eventId: Date.now(), subscriptionId: 2451, portalId: 62515, appId: 54321, occurredAt: Date.now(), subscriptionType: 'contact.propertyChange', attemptNumber: 0, objectId: Number(contactId), propertyName: 'lifecyclestage', propertyValue: 'salesqualifiedlead', changeSource: 'CRM_UI', sourceId: 'userId:1' },
+      {
+        eventId: Date.now(),
+        subscriptionId: 2451,
+        portalId: 62515,
+        appId: 54321,
+        occurredAt: Date.now(),
+        subscriptionType: 'contact.propertyChange',
+        attemptNumber: 0,
+        objectId: Number(contactId),
+        propertyName: 'lifecyclestage',
+        propertyValue: 'salesqualifiedlead',
+        changeSource: 'CRM_UI',
+        sourceId: 'userId:1',
+      },
     ]);
     const receipt = (await (await sendHubspot(body)).json()) as Receipt;
     expect(await settled(receipt.id)).toMatchObject({ outcome: 'applied', leadId });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ADMIN_KEY, call, eventually, uniqueEmail } from '../support/api';
 import { createLead, hubspotHeaders, leadById, postRaw, standardHeaders } from './signing';
-import { historyOf, recordCrmSync, settled, trialNotifications, type Receipt } from './support';
+import { historyOf, type Receipt, recordCrmSync, settled, trialNotifications } from './support';
 
 const STANDARD = '/api/v1/webhooks/standard';
 const HUBSPOT = '/api/v1/webhooks/hubspot';
@@ -31,13 +31,20 @@ describe('webhooks are verified on the exact bytes received', () => {
   it('NUL and unpaired surrogates in a verified payload are recorded (as U+FFFD), never a 500', async () => {
     const email = uniqueEmail('nul');
     const leadId = await createLead(email);
-    const body = JSON.stringify({ type: 'contact.updated', data: { email, status: 'qualified', name: 'Ann\u0000e', company: '\ud800Acme\udfff', 'k\u0000ey': 1 } });
+    const body = JSON.stringify({
+      type: 'contact.updated',
+      data: { email, status: 'qualified', name: 'Ann\u0000e', company: '\ud800Acme\udfff', 'k\u0000ey': 1 },
+    });
     expect(body).toContain('\\u0000');
 
     const res = await postRaw(STANDARD, body, standardHeaders(body));
     expect(res.status).toBe(200);
     const row = await settled(((await res.json()) as Receipt).id);
-    expect(row).toMatchObject({ outcome: 'applied', leadId, payload: { data: { email, status: 'qualified', name: 'Ann\uFFFDe', company: '\uFFFDAcme\uFFFD', 'k\uFFFDey': 1 } } });
+    expect(row).toMatchObject({
+      outcome: 'applied',
+      leadId,
+      payload: { data: { email, status: 'qualified', name: 'Ann\uFFFDe', company: '\uFFFDAcme\uFFFD', 'k\uFFFDey': 1 } },
+    });
     expect((await leadById(leadId)).status).toBe('qualified');
 
     // A status that only looks right once the NUL is dropped maps to nothing.
@@ -47,7 +54,9 @@ describe('webhooks are verified on the exact bytes received', () => {
     expect((await leadById(leadId)).status).toBe('qualified');
 
     // HubSpot delivery ids come from the body: a NUL in an eventId is hashed, not stored.
-    const batch = JSON.stringify([{ eventId: `e\u0000${Date.now()}`, subscriptionType: 'contact.propertyChange', objectId: 1, propertyName: 'firstname', propertyValue: 'x' }]);
+    const batch = JSON.stringify([
+      { eventId: `e\u0000${Date.now()}`, subscriptionType: 'contact.propertyChange', objectId: 1, propertyName: 'firstname', propertyValue: 'x' },
+    ]);
     const hub = await postRaw(HUBSPOT, batch, hubspotHeaders(HUBSPOT, batch));
     expect(hub.status).toBe(200);
     expect((await settled(((await hub.json()) as Receipt).id)).deliveryId).toMatch(/^events:sha256:/);
@@ -77,14 +86,19 @@ describe('a CRM never moves a lead backwards or out of customer', () => {
     expect(await send(workflow(email, 'salesqualifiedlead'))).toMatchObject({ outcome: 'ignored', outcomeDetail: 'customer is final' });
     const lead = await leadById(leadId);
     expect(lead.status).toBe('customer');
-    expect((await historyOf(leadId)).filter((e) => e.type === 'status_changed').map((e) => e.payload)).toEqual([expect.objectContaining({ from: 'new', to: 'customer' })]);
+    expect((await historyOf(leadId)).filter((e) => e.type === 'status_changed').map((e) => e.payload)).toEqual([
+      expect.objectContaining({ from: 'new', to: 'customer' }),
+    ]);
   });
 
   it('qualified does not go back to contacted; lost may only be won back', async () => {
     const email = uniqueEmail('forward');
     const leadId = await createLead(email);
     expect(await send(workflow(email, 'opportunity'))).toMatchObject({ outcome: 'applied' });
-    expect(await send(workflow(email, 'attempted_to_contact'))).toMatchObject({ outcome: 'ignored', outcomeDetail: 'qualified → contacted would go backwards' });
+    expect(await send(workflow(email, 'attempted_to_contact'))).toMatchObject({
+      outcome: 'ignored',
+      outcomeDetail: 'qualified → contacted would go backwards',
+    });
     expect(await send(workflow(email, 'unqualified'))).toMatchObject({ outcome: 'applied', outcomeDetail: 'qualified → lost' });
     expect(await send(workflow(email, 'opportunity'))).toMatchObject({ outcome: 'ignored', outcomeDetail: 'lost can only become customer, not qualified' });
     expect(await send(workflow(email, 'customer'))).toMatchObject({ outcome: 'applied', outcomeDetail: 'lost → customer, trial unlocked' });
@@ -99,8 +113,19 @@ describe('a batch with an unknown lead stays replayable, and a replay applies on
     const base = Date.now() % 1_000_000_000;
     const [knownContact, laterContact] = [String(base), String(base + 1)];
     await recordCrmSync(known, 'hubspot', knownContact);
-    const event = (eventId: number, objectId: string, propertyValue: string) =>
-      ({ eventId, subscriptionId: 1, portalId: 62515, appId: 54321, occurredAt: Date.now(), subscriptionType: 'contact.propertyChange', attemptNumber: 0, objectId: Number(objectId), propertyName: 'lifecyclestage', propertyValue, changeSource: 'CRM_UI' });
+    const event = (eventId: number, objectId: string, propertyValue: string) => ({
+      eventId,
+      subscriptionId: 1,
+      portalId: 62515,
+      appId: 54321,
+      occurredAt: Date.now(),
+      subscriptionType: 'contact.propertyChange',
+      attemptNumber: 0,
+      objectId: Number(objectId),
+      propertyName: 'lifecyclestage',
+      propertyValue,
+      changeSource: 'CRM_UI',
+    });
     const body = JSON.stringify([event(Date.now() * 10, knownContact, 'customer'), event(Date.now() * 10 + 1, laterContact, 'customer')]);
 
     const receipt = (await (await postRaw(HUBSPOT, body, hubspotHeaders(HUBSPOT, body))).json()) as Receipt;

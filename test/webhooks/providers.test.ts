@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { call, uniqueEmail } from '../support/api';
-import { createLead, leadById, mondayToken, pipedriveHeaders, postRaw, standardHeaders, STANDARD_OLD } from './signing';
-import { historyOf, recordCrmSync, settled, trialNotifications, type Receipt } from './support';
+import { createLead, leadById, mondayToken, pipedriveHeaders, postRaw, STANDARD_OLD, standardHeaders } from './signing';
+import { historyOf, type Receipt, recordCrmSync, settled, trialNotifications } from './support';
 
 describe('Pipedrive webhooks (v2): a won deal makes its person a customer', () => {
   it('applies once per meta.id', async () => {
@@ -10,9 +10,39 @@ describe('Pipedrive webhooks (v2): a won deal makes its person a customer', () =
     await recordCrmSync(leadId, 'pipedrive', `person:${personId},lead:7f1e2d3c`);
     // Webhooks v2 payload: meta + data (the deal now) + previous (only the fields that changed).
     const body = JSON.stringify({
-      data: { id: 41, title: 'Acme deal', value: 5000, currency: 'USD', status: 'won', stage_id: 4, pipeline_id: 1, owner_id: 18487521, person_id: personId, org_id: 2, add_time: '2026-11-20T10:00:00Z', update_time: '2026-11-24T10:00:00Z' },
+      data: {
+        id: 41,
+        title: 'Acme deal',
+        value: 5000,
+        currency: 'USD',
+        status: 'won',
+        stage_id: 4,
+        pipeline_id: 1,
+        owner_id: 18487521,
+        person_id: personId,
+        org_id: 2,
+        add_time: '2026-11-20T10:00:00Z',
+        update_time: '2026-11-24T10:00:00Z',
+      },
       previous: { status: 'open' },
-      meta: { action: 'change', entity: 'deal', entity_id: '41', id: crypto.randomUUID(), company_id: '12882925', user_id: '18487521', version: '2.0', timestamp: new Date().toISOString(), host: 'acme.pipedrive.com', attempt: 1, change_source: 'app', webhook_id: '99', webhook_owner_id: '18487521', permitted_user_ids: ['18487521'], is_bulk_edit: false, type: 'general' },
+      meta: {
+        action: 'change',
+        entity: 'deal',
+        entity_id: '41',
+        id: crypto.randomUUID(),
+        company_id: '12882925',
+        user_id: '18487521',
+        version: '2.0',
+        timestamp: new Date().toISOString(),
+        host: 'acme.pipedrive.com',
+        attempt: 1,
+        change_source: 'app',
+        webhook_id: '99',
+        webhook_owner_id: '18487521',
+        permitted_user_ids: ['18487521'],
+        is_bulk_edit: false,
+        type: 'general',
+      },
     });
     const res = await postRaw('/api/v1/webhooks/pipedrive', body, pipedriveHeaders());
     expect(res.status).toBe(200);
@@ -38,11 +68,24 @@ describe('monday.com webhooks', () => {
     const leadId = await createLead(email);
     const body = JSON.stringify({
       event: {
-        userId: 9603417, originalTriggerUuid: null, boardId: 1771812698, groupId: 'topics', pulseId: 1772099344, pulseName: email,
-        columnId: 'status', columnType: 'color', columnTitle: 'Status',
+        userId: 9603417,
+        originalTriggerUuid: null,
+        boardId: 1771812698,
+        groupId: 'topics',
+        pulseId: 1772099344,
+        pulseName: email,
+        columnId: 'status',
+        columnType: 'color',
+        columnTitle: 'Status',
         value: { label: { index: 1, text: 'Working', style: { color: '#fdab3d', border: '#e99729', var_name: 'orange' }, is_done: false }, post_id: null },
-        previousValue: null, changedAt: Date.now() / 1000, isTopGroup: true, app: 'monday', type: 'update_column_value',
-        triggerTime: new Date().toISOString(), subscriptionId: 73759690, triggerUuid: crypto.randomUUID(),
+        previousValue: null,
+        changedAt: Date.now() / 1000,
+        isTopGroup: true,
+        app: 'monday',
+        type: 'update_column_value',
+        triggerTime: new Date().toISOString(),
+        subscriptionId: 73759690,
+        triggerUuid: crypto.randomUUID(),
       },
     });
     const res = await postRaw('/api/v1/webhooks/monday', body, { authorization: await mondayToken({ aud: 'https://api.example.com/api/v1/webhooks/monday' }) });
@@ -86,6 +129,8 @@ describe('documentation', () => {
     const res = await call('/openapi.json');
     expect(res.status).toBe(200);
     const doc = (await res.json()) as { paths: Record<string, unknown> };
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/webhooks/{provider}', '/api/v1/webhooks/crm-update', '/api/v1/webhook-events', '/api/v1/webhook-events/{id}/replay']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/webhooks/{provider}', '/api/v1/webhooks/crm-update', '/api/v1/webhook-events', '/api/v1/webhook-events/{id}/replay']),
+    );
   });
 });

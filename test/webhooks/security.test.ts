@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/domain/ids';
 import { uniqueEmail } from '../support/api';
-import { createLead, hubspotHeaders, leadById, mondayToken, pipedriveHeaders, postRaw, standardHeaders, STANDARD_NEW } from './signing';
+import { createLead, hubspotHeaders, leadById, mondayToken, pipedriveHeaders, postRaw, STANDARD_NEW, standardHeaders } from './signing';
 import { rowsFor, sleep } from './support';
 
 const PATH = '/api/v1/webhooks/hubspot';
@@ -47,15 +47,23 @@ describe('forged or replayed webhooks get 401 and change nothing', () => {
   });
 
   it('Pipedrive: wrong password or none', async () => {
-    const body = JSON.stringify({ meta: { action: 'change', entity: 'deal', version: '2.0', id: crypto.randomUUID() }, data: { id: 1, status: 'won', person_id: 3 }, previous: { status: 'open' } });
+    const body = JSON.stringify({
+      meta: { action: 'change', entity: 'deal', version: '2.0', id: crypto.randomUUID() },
+      data: { id: 1, status: 'won', person_id: 3 },
+      previous: { status: 'open' },
+    });
     await expectRefused(await postRaw('/api/v1/webhooks/pipedrive', body, pipedriveHeaders(undefined, 'guessed-password')));
     await expectRefused(await postRaw('/api/v1/webhooks/pipedrive', body, {}));
   });
 
   it('monday.com: a token signed with another secret, an expired one, none', async () => {
-    const body = JSON.stringify({ event: { type: 'update_column_value', triggerUuid: crypto.randomUUID(), pulseId: 1, pulseName: uniqueEmail(), value: { label: { text: 'Won' } } } });
+    const body = JSON.stringify({
+      event: { type: 'update_column_value', triggerUuid: crypto.randomUUID(), pulseId: 1, pulseName: uniqueEmail(), value: { label: { text: 'Won' } } },
+    });
     await expectRefused(await postRaw('/api/v1/webhooks/monday', body, { authorization: await mondayToken({ secret: 'someone-elses-signing-secret' }) }));
-    await expectRefused(await postRaw('/api/v1/webhooks/monday', body, { authorization: await mondayToken({ expiresIn: Math.floor(Date.now() / 1000) - 10 }) }));
+    await expectRefused(
+      await postRaw('/api/v1/webhooks/monday', body, { authorization: await mondayToken({ expiresIn: Math.floor(Date.now() / 1000) - 10 }) }),
+    );
     await expectRefused(await postRaw('/api/v1/webhooks/monday', body, {}));
   });
 
@@ -63,7 +71,9 @@ describe('forged or replayed webhooks get 401 and change nothing', () => {
     const body = JSON.stringify({ type: 'contact.updated', timestamp: new Date().toISOString(), data: { email: uniqueEmail(), status: 'customer' } });
     const unknownKey = `whsec_${btoa('an-attacker-chose-this-key-material')}`;
     await expectRefused(await postRaw('/api/v1/webhooks/standard', body, standardHeaders(body, { secret: unknownKey })));
-    await expectRefused(await postRaw('/api/v1/webhooks/standard', body, standardHeaders(body, { secret: STANDARD_NEW, timestamp: Math.floor(Date.now() / 1000) - 600 })));
+    await expectRefused(
+      await postRaw('/api/v1/webhooks/standard', body, standardHeaders(body, { secret: STANDARD_NEW, timestamp: Math.floor(Date.now() / 1000) - 600 })),
+    );
     const { 'webhook-id': _id, ...noId } = standardHeaders(body);
     await expectRefused(await postRaw('/api/v1/webhooks/standard', body, noId));
   });

@@ -1,11 +1,11 @@
-import { createHmac } from 'node:crypto';
-import { SignJWT } from 'jose';
-import { eq } from 'drizzle-orm';
-import { leads } from '../../src/db/schema';
-import { insertLead } from '../support/leads';
 import { env } from 'cloudflare:workers';
+import { createHmac } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { SignJWT } from 'jose';
 import { loadConfig } from '../../src/config';
+import { leads } from '../../src/db/schema';
 import { call, database } from '../support/api';
+import { insertLead } from '../support/leads';
 
 /**
  * Senders as the providers sign (node:crypto here, independent of the Worker's WebCrypto code), so a
@@ -20,7 +20,11 @@ export const [STANDARD_NEW, STANDARD_OLD] = config.inboundWebhooks.standard.secr
 /** `body` as bytes is signed as those bytes (a string as its UTF-8). */
 export function hubspotHeaders(path: string, body: string | Uint8Array, opts: { secret?: string; timestamp?: number } = {}): Record<string, string> {
   const timestamp = String(opts.timestamp ?? Date.now());
-  const signature = createHmac('sha256', opts.secret ?? HUBSPOT_SECRET).update(`POST${ORIGIN}${path}`).update(body).update(timestamp).digest('base64');
+  const signature = createHmac('sha256', opts.secret ?? HUBSPOT_SECRET)
+    .update(`POST${ORIGIN}${path}`)
+    .update(body)
+    .update(timestamp)
+    .digest('base64');
   return { 'x-hubspot-signature-v3': signature, 'x-hubspot-request-timestamp': timestamp };
 }
 

@@ -20,14 +20,26 @@ export const settled = (webhookEventId: string) =>
 export const historyOf = (leadId: string) => withTestDatabase((db) => db.select().from(leadEvents).where(eq(leadEvents.leadId, leadId)));
 
 export const trialNotifications = (leadId: string) =>
-  withTestDatabase((db) => db.select().from(deliveries).where(and(eq(deliveries.leadId, leadId), eq(deliveries.destination, 'webhook'))));
+  withTestDatabase((db) =>
+    db
+      .select()
+      .from(deliveries)
+      .where(and(eq(deliveries.leadId, leadId), eq(deliveries.destination, 'webhook'))),
+  );
 
 /** What Leadgate's CRM sync records when a CRM accepted a contact: the CRM's id of it. */
 export const recordCrmSync = (leadId: string, provider: string, reference: string): Promise<void> =>
   withTestDatabase(async (db) => {
     await db.insert(deliveries).values({
-      id: newId(), eventId: newId(), leadId, destination: 'crm', key: provider, payload: {},
-      status: 'delivered', deliveredAt: new Date(), providerReference: reference,
+      id: newId(),
+      eventId: newId(),
+      leadId,
+      destination: 'crm',
+      key: provider,
+      payload: {},
+      status: 'delivered',
+      deliveredAt: new Date(),
+      providerReference: reference,
     });
   });
 

@@ -2,13 +2,13 @@ import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { effectiveStatusMap, leadStatusFor } from '../../src/domain/crm-status';
 import { parseVerifiedBody } from '../../src/integrations/webhooks/payload';
+import { signStandardWebhook } from '../../src/integrations/webhooks/standard-signature';
 import { extractStatusChanges } from '../../src/integrations/webhooks/status-changes';
 import { boundedId } from '../../src/integrations/webhooks/verify/body';
 import { hubspotSignedUri, verifyHubspot } from '../../src/integrations/webhooks/verify/hubspot';
 import { mondayChallenge, verifyMonday } from '../../src/integrations/webhooks/verify/monday';
 import { verifyPipedrive } from '../../src/integrations/webhooks/verify/pipedrive';
 import { verifyStandardWebhook } from '../../src/integrations/webhooks/verify/standard-webhooks';
-import { signStandardWebhook } from '../../src/integrations/webhooks/standard-signature';
 import { mondayToken } from './signing';
 
 const request = (url: string, rawBody: string | Uint8Array, headers: Record<string, string>) => ({
@@ -22,7 +22,11 @@ describe('Standard Webhooks verifier', () => {
   // The reference example of the Standard Webhooks libraries' test suites.
   const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
   const body = '{"test": 2432232314}';
-  const headers = { 'webhook-id': 'msg_p5jXN8AQM9LWM0D4loKWxJek', 'webhook-timestamp': '1614265330', 'webhook-signature': 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=' };
+  const headers = {
+    'webhook-id': 'msg_p5jXN8AQM9LWM0D4loKWxJek',
+    'webhook-timestamp': '1614265330',
+    'webhook-signature': 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
+  };
   const at = new Date(1614265330 * 1000 + 10_000);
   const verify = (h: Record<string, string>, b = body, secrets = [secret], now = at) =>
     verifyStandardWebhook(request('https://x/y', b, h), { secrets, toleranceSeconds: 300 }, now);
@@ -50,7 +54,8 @@ describe('Standard Webhooks verifier', () => {
 describe('HubSpot v3 verifier', () => {
   // Pinned vector: base64(HMAC-SHA256(secret, "POST" + URI with %3A decoded + body + timestamp)).
   const secret = 'yyyyyyyy-yyyy-yyyy-yyyy-yyyyyyyyyyyy';
-  const body = '[{"eventId":1,"subscriptionId":12345,"portalId":62515,"occurredAt":1564113600000,"subscriptionType":"contact.creation","attemptNumber":0,"objectId":123,"changeSource":"CRM","changeFlag":"NEW","appId":54321}]';
+  const body =
+    '[{"eventId":1,"subscriptionId":12345,"portalId":62515,"occurredAt":1564113600000,"subscriptionType":"contact.creation","attemptNumber":0,"objectId":123,"changeSource":"CRM","changeFlag":"NEW","appId":54321}]';
   const headers = { 'x-hubspot-signature-v3': 'WWOnX8DhFejMQIjWrDEJ4rVocmK8BaTnPX+iFqqW830=', 'x-hubspot-request-timestamp': '1564113600000' };
   const url = 'https://www.example.com/webhook_uri?name=a%3Ab';
   const verify = (h: Record<string, string>, b = body, now = new Date(1564113600000 + 60_000)) =>
@@ -72,7 +77,8 @@ describe('HubSpot v3 verifier', () => {
 
 describe('Pipedrive verifier', () => {
   const secrets = { user: 'hook', password: 's3cret-pass' };
-  const verify = (auth?: string) => verifyPipedrive(request('https://x/y', '{"meta":{"id":"a1b2","version":"2.0"}}', auth ? { authorization: auth } : {}), secrets);
+  const verify = (auth?: string) =>
+    verifyPipedrive(request('https://x/y', '{"meta":{"id":"a1b2","version":"2.0"}}', auth ? { authorization: auth } : {}), secrets);
   it('accepts the configured Basic credentials, v2 meta.id is the delivery', async () => {
     expect(await verify(`Basic ${btoa('hook:s3cret-pass')}`)).toEqual({ ok: true, deliveryId: 'v2:a1b2' });
   });
@@ -88,11 +94,16 @@ describe('monday.com verifier', () => {
   const verify = (token: string | undefined, url = 'https://api.example.com/api/v1/webhooks/monday') =>
     verifyMonday(request(url, body, token ? { authorization: token } : {}), { signingSecret: 'test-monday-signing-secret-4e5f6a7b' }, new Date());
   it('answers only a bare challenge', () => {
-    expect(mondayChallenge('{"challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}')).toBe('3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P');
+    expect(mondayChallenge('{"challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}')).toBe(
+      '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P',
+    );
     expect(mondayChallenge('{"challenge":"x","event":{}}')).toBeNull();
   });
   it('accepts a JWT signed with the signing secret', async () => {
-    expect(await verify(await mondayToken({ aud: 'https://api.example.com/api/v1/webhooks/monday' }))).toEqual({ ok: true, deliveryId: 'trigger:e2f0c3d4a5b6' });
+    expect(await verify(await mondayToken({ aud: 'https://api.example.com/api/v1/webhooks/monday' }))).toEqual({
+      ok: true,
+      deliveryId: 'trigger:e2f0c3d4a5b6',
+    });
   });
   it('refuses another secret, an expired token, another audience, none', async () => {
     expect(await verify(await mondayToken({ secret: 'another-secret-entirely' }))).toEqual({ ok: false, reason: 'invalid_token' });
@@ -102,20 +113,52 @@ describe('monday.com verifier', () => {
   });
 });
 
-describe('reading status changes from the providers\' payloads', () => {
+describe("reading status changes from the providers' payloads", () => {
   it('HubSpot webhooks API: contact lifecyclestage changes by contact id', () => {
     const batch = [
-      { eventId: 100, subscriptionId: 1, portalId: 62515, appId: 54321, occurredAt: 1, subscriptionType: 'contact.propertyChange', attemptNumber: 0, objectId: 123, propertyName: 'lifecyclestage', propertyValue: 'customer', changeSource: 'CRM_UI' },
-      { eventId: 101, subscriptionId: 2, portalId: 62515, appId: 54321, occurredAt: 1, subscriptionType: 'contact.propertyChange', attemptNumber: 0, objectId: 124, propertyName: 'firstname', propertyValue: 'Jo', changeSource: 'CRM_UI' },
+      {
+        eventId: 100,
+        subscriptionId: 1,
+        portalId: 62515,
+        appId: 54321,
+        occurredAt: 1,
+        subscriptionType: 'contact.propertyChange',
+        attemptNumber: 0,
+        objectId: 123,
+        propertyName: 'lifecyclestage',
+        propertyValue: 'customer',
+        changeSource: 'CRM_UI',
+      },
+      {
+        eventId: 101,
+        subscriptionId: 2,
+        portalId: 62515,
+        appId: 54321,
+        occurredAt: 1,
+        subscriptionType: 'contact.propertyChange',
+        attemptNumber: 0,
+        objectId: 124,
+        propertyName: 'firstname',
+        propertyValue: 'Jo',
+        changeSource: 'CRM_UI',
+      },
     ];
     expect(extractStatusChanges('hubspot', batch)).toEqual({ changes: [{ crmId: '123', status: 'customer' }] });
   });
   it('HubSpot workflow webhook: properties as strings or {value}', () => {
-    expect(extractStatusChanges('hubspot', { objectId: 9, properties: { email: { value: 'a@b.co' }, lifecyclestage: { value: 'customer' } } })).toEqual({ changes: [{ email: 'a@b.co', crmId: '9', status: 'customer' }] });
-    expect(extractStatusChanges('hubspot', { email: 'a@b.co', lifecyclestage: 'opportunity' })).toEqual({ changes: [{ email: 'a@b.co', crmId: undefined, status: 'opportunity' }] });
+    expect(extractStatusChanges('hubspot', { objectId: 9, properties: { email: { value: 'a@b.co' }, lifecyclestage: { value: 'customer' } } })).toEqual({
+      changes: [{ email: 'a@b.co', crmId: '9', status: 'customer' }],
+    });
+    expect(extractStatusChanges('hubspot', { email: 'a@b.co', lifecyclestage: 'opportunity' })).toEqual({
+      changes: [{ email: 'a@b.co', crmId: undefined, status: 'opportunity' }],
+    });
   });
   it('Pipedrive v2: a deal whose status changed; an unchanged status is nothing', () => {
-    const v2 = { meta: { action: 'change', entity: 'deal', version: '2.0', id: 'x' }, data: { id: 1, status: 'won', person_id: 3 }, previous: { status: 'open' } };
+    const v2 = {
+      meta: { action: 'change', entity: 'deal', version: '2.0', id: 'x' },
+      data: { id: 1, status: 'won', person_id: 3 },
+      previous: { status: 'open' },
+    };
     expect(extractStatusChanges('pipedrive', v2)).toEqual({ changes: [{ crmId: '3', status: 'won' }] });
     expect(extractStatusChanges('pipedrive', { ...v2, previous: { title: 'old' } })).toMatchObject({ changes: [] });
   });
@@ -129,7 +172,15 @@ describe('reading status changes from the providers\' payloads', () => {
 
 describe('verification is over the raw bytes, parsing only after it', () => {
   // A leading UTF-8 BOM, and 0xFF 0xFE (never valid UTF-8) inside a string: decoding would change both.
-  const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('{"data":{"note":"a'), 0xff, 0xfe, ...new TextEncoder().encode('b","status":"customer"}}')]);
+  const bytes = new Uint8Array([
+    0xef,
+    0xbb,
+    0xbf,
+    ...new TextEncoder().encode('{"data":{"note":"a'),
+    0xff,
+    0xfe,
+    ...new TextEncoder().encode('b","status":"customer"}}'),
+  ]);
   const reencoded = new TextEncoder().encode(new TextDecoder().decode(bytes));
   const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
   const sign = (body: Uint8Array) => {

@@ -22,7 +22,11 @@ export const demoBookings = pgTable(
     cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('demo_bookings_starts_at_idx').on(t.startsAt), index('demo_bookings_lead_id_idx').on(t.leadId), index('demo_bookings_host_id_idx').on(t.hostId, t.startsAt)],
+  (t) => [
+    index('demo_bookings_starts_at_idx').on(t.startsAt),
+    index('demo_bookings_lead_id_idx').on(t.leadId),
+    index('demo_bookings_host_id_idx').on(t.hostId, t.startsAt),
+  ],
 );
 
 export type DemoBookingRow = typeof demoBookings.$inferSelect;

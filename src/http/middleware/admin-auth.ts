@@ -1,12 +1,11 @@
 import type { MiddlewareHandler } from 'hono';
+import type { Config } from '../../config';
 import { sha256 } from '../../crypto/digest';
 import { hexToBytes } from '../../crypto/encoding';
 import { secretsEqual } from '../../crypto/hmac';
-import type { Config } from '../../config';
 import { logger } from '../../logger';
 import { ServiceError } from '../../services/errors';
 import type { AppEnv } from '../types';
-
 
 /**
  * Who is calling, or null: the configured ADMIN_API_KEY ("admin"), or one of the named keys kept as

@@ -15,12 +15,14 @@ export function urlGuard(): MiddlewareHandler<AppEnv> {
     const bad: FieldError[] = [];
     const url = new URL(c.req.url);
     for (const [name, value] of url.searchParams) {
-      if (unstorableReason(name) || unstorableReason(value)) bad.push({ field: unstorableReason(name) ? '(query)' : name, code: 'invalid_characters', message: 'contains characters that are not allowed' });
+      if (unstorableReason(name) || unstorableReason(value))
+        bad.push({ field: unstorableReason(name) ? '(query)' : name, code: 'invalid_characters', message: 'contains characters that are not allowed' });
     }
     for (const [name, value] of Object.entries(c.req.param() as Record<string, string>)) {
       if (unstorableReason(value)) bad.push({ field: name, code: 'invalid_characters', message: 'contains characters that are not allowed' });
     }
-    if (bad.length > 0) throw new ServiceError('validation_failed', { detail: bad.map((f) => `${f.field}: ${f.message}`).join('; '), fieldErrors: bad.slice(0, 20) });
+    if (bad.length > 0)
+      throw new ServiceError('validation_failed', { detail: bad.map((f) => `${f.field}: ${f.message}`).join('; '), fieldErrors: bad.slice(0, 20) });
     return next();
   };
 }

@@ -6,10 +6,9 @@ export { ProblemSchema } from './problem';
 
 /** Free text a person typed: no markup, no control characters. We store text, never HTML. */
 const MARKUP = /<\s*\/?\s*[a-z!?]/i;
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the control characters it refuses.
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
-// eslint-disable-next-line no-control-regex
 const LINE_BREAK = /[\r\n\t\u2028\u2029]/;
 
 export const plainText = (max: number) =>
@@ -55,7 +54,9 @@ export const ConsentSchema = z
     analytics: z.boolean().optional().openapi({ description: 'May we share the visit with analytics tools?', example: true }),
     sms: z.boolean().optional().openapi({ description: 'May we text the phone number?', example: false }),
   })
-  .openapi('Consent', { description: 'Consent per purpose, as the form asked it. A purpose left out keeps its earlier state (refused if never given); `false` withdraws it.' });
+  .openapi('Consent', {
+    description: 'Consent per purpose, as the form asked it. A purpose left out keeps its earlier state (refused if never given); `false` withdraws it.',
+  });
 
 export const UtmSchema = z
   .strictObject({
@@ -81,7 +82,8 @@ export const HoneypotSchema = z
   .openapi({ description: 'Honeypot. Leave empty; a filled value marks the submission as spam (answered 202, stored nowhere).', example: '' });
 
 export const EventIdSchema = z.uuid().openapi({
-  description: 'Id of the accepted event (UUIDv7). `GET /api/v1/events/{id}` (admin) shows it queued, then stored with the lead it created or updated and the deliveries it caused (or failed, with the reason). Also in the `Location` header.',
+  description:
+    'Id of the accepted event (UUIDv7). `GET /api/v1/events/{id}` (admin) shows it queued, then stored with the lead it created or updated and the deliveries it caused (or failed, with the reason). Also in the `Location` header.',
   example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f',
 });
 
@@ -89,7 +91,10 @@ export const AcceptedSchema = z.object({ id: EventIdSchema }).openapi('Accepted'
 
 /** The `Location` header of every accepted write: the event, as an admin can open it. */
 export const AcceptedHeaders = z.object({
-  location: z.string().openapi({ description: 'Where the accepted event can be followed: `/api/v1/events/{id}` (admin).', example: '/api/v1/events/01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }),
+  location: z.string().openapi({
+    description: 'Where the accepted event can be followed: `/api/v1/events/{id}` (admin).',
+    example: '/api/v1/events/01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f',
+  }),
 });
 
 /** The error responses every public write endpoint documents. */
@@ -113,5 +118,8 @@ export const IdempotencyKeyHeader = z.object({
     .max(255)
     .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII')
     .optional()
-    .openapi({ description: 'Retry-safe key: a retried request with the same key gets the original answer and creates nothing new (kept 24 h).', example: 'b3f1c1f6-6f5e-4a53-9d1e-3d9b1f1b2a77' }),
+    .openapi({
+      description: 'Retry-safe key: a retried request with the same key gets the original answer and creates nothing new (kept 24 h).',
+      example: 'b3f1c1f6-6f5e-4a53-9d1e-3d9b1f1b2a77',
+    }),
 });

@@ -1,6 +1,15 @@
 import { z } from '@hono/zod-openapi';
 import {
-  ConsentSchema, DomainSchema, EmailSchema, HoneypotSchema, PhoneSchema, TurnstileTokenSchema, UrlSchema, UtmSchema, plainText, singleLine,
+  ConsentSchema,
+  DomainSchema,
+  EmailSchema,
+  HoneypotSchema,
+  PhoneSchema,
+  plainText,
+  singleLine,
+  TurnstileTokenSchema,
+  UrlSchema,
+  UtmSchema,
 } from './common';
 
 export const LEAD_SOURCES = ['pricing', 'contact_form', 'whitepaper_download', 'roi_calculator', 'chatbot'] as const;
@@ -23,39 +32,57 @@ export const contactFields = {
   turnstile_token: TurnstileTokenSchema,
 };
 
-const message = plainText(5000).openapi({ description: 'What the person wrote. Plain text; markup is refused.', example: 'We have 40 reps and want to try it next quarter.' });
+const message = plainText(5000).openapi({
+  description: 'What the person wrote. Plain text; markup is refused.',
+  example: 'We have 40 reps and want to try it next quarter.',
+});
 
 const base = { ...contactFields, message: message.optional() };
 
 export const LeadSubmissionSchema = z
   .discriminatedUnion('source', [
-    z.strictObject({
-      ...base,
-      source: z.literal('pricing').openapi({ description: 'The pricing page.', example: 'pricing' }),
-      plan: slug.openapi({ description: 'Plan the person asked about.', example: 'growth' }),
-      billing_period: z.enum(['monthly', 'annual']).optional().openapi({ description: 'Billing period chosen.', example: 'annual' }),
-      seats: z.number().int().min(1).max(100_000).optional().openapi({ description: 'Seats wanted.', example: 25 }),
-    }).openapi('PricingLead'),
-    z.strictObject({
-      ...base,
-      source: z.literal('contact_form').openapi({ description: 'The contact form.', example: 'contact_form' }),
-      message: message.pipe(z.string().min(1, 'is required')),
-    }).openapi('ContactFormLead'),
-    z.strictObject({
-      ...base,
-      source: z.literal('whitepaper_download').openapi({ description: 'A gated whitepaper.', example: 'whitepaper_download' }),
-      asset_slug: slug.openapi({ description: 'Slug of the asset downloaded.', example: 'state-of-b2b-sales-2026' }),
-    }).openapi('WhitepaperLead'),
-    z.strictObject({
-      ...base,
-      source: z.literal('roi_calculator').openapi({ description: 'The ROI calculator.', example: 'roi_calculator' }),
-      calculation_id: z.uuid().optional().openapi({ description: 'Id returned by the calculate-roi endpoint.', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }),
-    }).openapi('RoiCalculatorLead'),
-    z.strictObject({
-      ...base,
-      source: z.literal('chatbot').openapi({ description: 'The website chatbot.', example: 'chatbot' }),
-      conversation_id: singleLine(200).pipe(z.string().min(1, 'is required')).openapi({ description: 'The chatbot platform\'s user or conversation id.', example: 'cf-5f3a9c' }),
-    }).openapi('ChatbotLead'),
+    z
+      .strictObject({
+        ...base,
+        source: z.literal('pricing').openapi({ description: 'The pricing page.', example: 'pricing' }),
+        plan: slug.openapi({ description: 'Plan the person asked about.', example: 'growth' }),
+        billing_period: z.enum(['monthly', 'annual']).optional().openapi({ description: 'Billing period chosen.', example: 'annual' }),
+        seats: z.number().int().min(1).max(100_000).optional().openapi({ description: 'Seats wanted.', example: 25 }),
+      })
+      .openapi('PricingLead'),
+    z
+      .strictObject({
+        ...base,
+        source: z.literal('contact_form').openapi({ description: 'The contact form.', example: 'contact_form' }),
+        message: message.pipe(z.string().min(1, 'is required')),
+      })
+      .openapi('ContactFormLead'),
+    z
+      .strictObject({
+        ...base,
+        source: z.literal('whitepaper_download').openapi({ description: 'A gated whitepaper.', example: 'whitepaper_download' }),
+        asset_slug: slug.openapi({ description: 'Slug of the asset downloaded.', example: 'state-of-b2b-sales-2026' }),
+      })
+      .openapi('WhitepaperLead'),
+    z
+      .strictObject({
+        ...base,
+        source: z.literal('roi_calculator').openapi({ description: 'The ROI calculator.', example: 'roi_calculator' }),
+        calculation_id: z
+          .uuid()
+          .optional()
+          .openapi({ description: 'Id returned by the calculate-roi endpoint.', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }),
+      })
+      .openapi('RoiCalculatorLead'),
+    z
+      .strictObject({
+        ...base,
+        source: z.literal('chatbot').openapi({ description: 'The website chatbot.', example: 'chatbot' }),
+        conversation_id: singleLine(200)
+          .pipe(z.string().min(1, 'is required'))
+          .openapi({ description: "The chatbot platform's user or conversation id.", example: 'cf-5f3a9c' }),
+      })
+      .openapi('ChatbotLead'),
   ])
   .openapi('LeadSubmission', { description: 'A form submission. `source` selects the form and its extra fields.' });
 

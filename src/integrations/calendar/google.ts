@@ -9,7 +9,10 @@ interface FreeBusyResponse {
 
 export class CalendarError extends Error {
   override name = 'CalendarError';
-  constructor(message: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
   }
 }
@@ -39,7 +42,8 @@ export class GoogleCalendar implements HostCalendar {
     const body = (await res.json()) as FreeBusyResponse;
     const calendar = body.calendars?.[this.calendarId];
     // A calendar Google cannot read must not look free: refuse rather than double-book.
-    if (!calendar || calendar.errors?.length) throw new CalendarError(`freeBusy error: ${calendar?.errors?.map((e) => e.reason).join(',') ?? 'missing calendar'}`);
+    if (!calendar || calendar.errors?.length)
+      throw new CalendarError(`freeBusy error: ${calendar?.errors?.map((e) => e.reason).join(',') ?? 'missing calendar'}`);
     return (calendar.busy ?? []).map((b) => ({ start: Date.parse(b.start), end: Date.parse(b.end) }));
   }
 

@@ -3,7 +3,7 @@ import { DisabledCaptcha, LocalTurnstile } from './local';
 import { TurnstileVerifier } from './turnstile';
 import type { CaptchaVerifier } from './types';
 
-export type { CaptchaVerifier, CaptchaOutcome, CaptchaCheck } from './types';
+export type { CaptchaCheck, CaptchaOutcome, CaptchaVerifier } from './types';
 
 export function captchaVerifier(turnstile: Config['turnstile']): CaptchaVerifier {
   if (!turnstile.enabled) return new DisabledCaptcha();

@@ -9,7 +9,8 @@ export function simulatedAnswer(provider: string, request: Request): Response {
   switch (provider) {
     case 'hubspot':
       if (url.pathname.endsWith('/meetings/search')) return Response.json({ total: 0, results: [] });
-      if (url.pathname.includes('/meetings')) return Response.json({ id: `captured-${crypto.randomUUID().slice(0, 8)}`, properties: {} }, { status: request.method === 'POST' ? 201 : 200 });
+      if (url.pathname.includes('/meetings'))
+        return Response.json({ id: `captured-${crypto.randomUUID().slice(0, 8)}`, properties: {} }, { status: request.method === 'POST' ? 201 : 200 });
       return Response.json({ status: 'COMPLETE', results: [{ id: `captured-${crypto.randomUUID().slice(0, 8)}`, new: true, properties: {} }] });
     case 'pipedrive':
       if (url.pathname.endsWith('/persons/search')) return Response.json({ success: true, data: { items: [] } });
@@ -30,7 +31,9 @@ export function simulatedAnswer(provider: string, request: Request): Response {
 export function captureFetch(env: Env, kind: string, provider: string): Fetcher {
   return async (request) => {
     const headers: Record<string, string> = {};
-    request.headers.forEach((v, k) => (headers[k] = SECRET_HEADERS.has(k) ? '[redacted]' : v));
+    request.headers.forEach((v, k) => {
+      headers[k] = SECRET_HEADERS.has(k) ? '[redacted]' : v;
+    });
     const text = await request.clone().text();
     let body: unknown = text;
     try {

@@ -82,7 +82,11 @@ export async function syncHubSpotMeeting(fetcher: Fetcher, o: HubSpotOptions, co
     new Request(`${o.apiUrl}/crm/v3/objects/meetings/search`, {
       method: 'POST',
       headers: headers(o),
-      body: JSON.stringify({ filterGroups: [{ filters: [{ propertyName: 'hs_meeting_external_url', operator: 'EQ', value: m.externalUrl }] }], properties: ['hs_meeting_title'], limit: 1 }),
+      body: JSON.stringify({
+        filterGroups: [{ filters: [{ propertyName: 'hs_meeting_external_url', operator: 'EQ', value: m.externalUrl }] }],
+        properties: ['hs_meeting_title'],
+        limit: 1,
+      }),
     }),
     { timeoutMs: o.timeoutMs },
   );
@@ -90,13 +94,24 @@ export async function syncHubSpotMeeting(fetcher: Fetcher, o: HubSpotOptions, co
   const existing = (search.body as { results?: Array<{ id: string }> } | undefined)?.results?.[0]?.id;
   const properties = meetingProperties(m);
   const written = existing
-    ? await callProvider(fetcher, new Request(`${o.apiUrl}/crm/v3/objects/meetings/${encodeURIComponent(existing)}`, { method: 'PATCH', headers: headers(o), body: JSON.stringify({ properties }) }), { timeoutMs: o.timeoutMs })
+    ? await callProvider(
+        fetcher,
+        new Request(`${o.apiUrl}/crm/v3/objects/meetings/${encodeURIComponent(existing)}`, {
+          method: 'PATCH',
+          headers: headers(o),
+          body: JSON.stringify({ properties }),
+        }),
+        { timeoutMs: o.timeoutMs },
+      )
     : await callProvider(
         fetcher,
         new Request(`${o.apiUrl}/crm/v3/objects/meetings`, {
           method: 'POST',
           headers: headers(o),
-          body: JSON.stringify({ properties, associations: [{ to: { id: contactId }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: MEETING_TO_CONTACT }] }] }),
+          body: JSON.stringify({
+            properties,
+            associations: [{ to: { id: contactId }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: MEETING_TO_CONTACT }] }],
+          }),
         }),
         { timeoutMs: o.timeoutMs },
       );

@@ -43,7 +43,9 @@ export async function syncPipedrivePerson(fetcher: Fetcher, o: PipedriveOptions,
     if (!personId) return { ok: false, retryable: true, error: 'Pipedrive did not return the new person id' };
   }
 
-  const leads = await callProvider(fetcher, new Request(`${o.apiUrl}/v1/leads?person_id=${personId}&limit=1`, { headers: headers(o) }), { timeoutMs: o.timeoutMs });
+  const leads = await callProvider(fetcher, new Request(`${o.apiUrl}/v1/leads?person_id=${personId}&limit=1`, { headers: headers(o) }), {
+    timeoutMs: o.timeoutMs,
+  });
   if (!leads.ok) return leads;
   const existing = (leads.body as { data?: Array<{ id: string }> | null })?.data?.[0]?.id;
   if (existing) return { ok: true, statusCode: 200, reference: `person:${personId},lead:${existing}` };
@@ -75,7 +77,11 @@ export async function syncPipedriveMeeting(fetcher: Fetcher, o: PipedriveOptions
   const personId = refs.person;
   if (!personId) return { ok: false, retryable: true, error: 'Pipedrive did not return the person id' };
 
-  const listed = await callProvider(fetcher, new Request(`${o.apiUrl}/v1/persons/${encodeURIComponent(personId)}/activities?limit=100`, { headers: headers(o) }), { timeoutMs: o.timeoutMs });
+  const listed = await callProvider(
+    fetcher,
+    new Request(`${o.apiUrl}/v1/persons/${encodeURIComponent(personId)}/activities?limit=100`, { headers: headers(o) }),
+    { timeoutMs: o.timeoutMs },
+  );
   if (!listed.ok) return listed;
   const activities = (listed.body as { data?: Array<{ id: number; note?: string | null }> | null })?.data ?? [];
   const existing = activities.find((a) => a.note?.includes(bookingMarker(m.bookingId)))?.id;
@@ -92,10 +98,16 @@ export async function syncPipedriveMeeting(fetcher: Fetcher, o: PipedriveOptions
     note: `${m.description}\n${bookingMarker(m.bookingId)}`,
   };
   const written = existing
-    ? await callProvider(fetcher, new Request(`${o.apiUrl}/v1/activities/${existing}`, { method: 'PUT', headers: headers(o), body: JSON.stringify(fields) }), { timeoutMs: o.timeoutMs })
+    ? await callProvider(fetcher, new Request(`${o.apiUrl}/v1/activities/${existing}`, { method: 'PUT', headers: headers(o), body: JSON.stringify(fields) }), {
+        timeoutMs: o.timeoutMs,
+      })
     : await callProvider(
         fetcher,
-        new Request(`${o.apiUrl}/v1/activities`, { method: 'POST', headers: headers(o), body: JSON.stringify({ ...fields, person_id: Number(personId), ...(refs.lead ? { lead_id: refs.lead } : {}) }) }),
+        new Request(`${o.apiUrl}/v1/activities`, {
+          method: 'POST',
+          headers: headers(o),
+          body: JSON.stringify({ ...fields, person_id: Number(personId), ...(refs.lead ? { lead_id: refs.lead } : {}) }),
+        }),
         { timeoutMs: o.timeoutMs },
       );
   if (!written.ok) return written;

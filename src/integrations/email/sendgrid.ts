@@ -1,7 +1,7 @@
-import type { EmailMessage } from './types';
 import { bytesToBase64, utf8 } from '../../crypto/encoding';
 import { callProvider, type Fetcher, type SendResult } from '../provider-call';
 import { renderEmail } from './templates';
+import type { EmailMessage } from './types';
 
 export interface SendGridOptions {
   apiKey: string;

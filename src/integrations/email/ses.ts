@@ -1,8 +1,8 @@
 import { AwsClient } from 'aws4fetch';
-import type { EmailMessage } from './types';
-import { callProvider, type Fetcher, type SendResult } from '../provider-call';
 import { bytesToBase64, utf8 } from '../../crypto/encoding';
+import { callProvider, type Fetcher, type SendResult } from '../provider-call';
 import { renderEmail } from './templates';
+import type { EmailMessage } from './types';
 
 export interface SesOptions {
   region: string;
@@ -27,7 +27,14 @@ export async function sesRequest(o: SesOptions, m: EmailMessage): Promise<Reques
         Subject: { Data: rendered.subject, Charset: 'UTF-8' },
         Body: { Text: { Data: rendered.text, Charset: 'UTF-8' }, Html: { Data: rendered.html, Charset: 'UTF-8' } },
         ...(m.attachments?.length
-          ? { Attachments: m.attachments.map((a) => ({ FileName: a.filename, ContentType: a.contentType, RawContent: bytesToBase64(utf8(a.content)), ContentDisposition: 'ATTACHMENT' })) }
+          ? {
+              Attachments: m.attachments.map((a) => ({
+                FileName: a.filename,
+                ContentType: a.contentType,
+                RawContent: bytesToBase64(utf8(a.content)),
+                ContentDisposition: 'ATTACHMENT',
+              })),
+            }
           : {}),
       },
     },

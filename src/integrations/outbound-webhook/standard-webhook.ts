@@ -1,6 +1,6 @@
-import type { OutboundWebhook } from './types';
 import { callProvider, type Fetcher, type SendResult } from '../provider-call';
 import { signStandardWebhook } from '../webhooks/standard-signature';
+import type { OutboundWebhook } from './types';
 
 export interface OutboundWebhookOptions {
   url: string;

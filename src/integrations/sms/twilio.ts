@@ -1,5 +1,5 @@
-import type { SmsMessage } from './types';
 import { callProvider, type Fetcher, type SendResult } from '../provider-call';
+import type { SmsMessage } from './types';
 
 export interface TwilioOptions {
   accountSid: string;

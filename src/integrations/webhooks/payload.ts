@@ -4,9 +4,7 @@ import { decodeBody } from './verify/body';
 /** Deeper than any CRM payload; deeper still is refused rather than walked. */
 const MAX_DEPTH = 64;
 
-export type ParsedBody =
-  | { ok: true; payload: unknown; replaced: number }
-  | { ok: false; reason: 'malformed_json' | 'too_deep' };
+export type ParsedBody = { ok: true; payload: unknown; replaced: number } | { ok: false; reason: 'malformed_json' | 'too_deep' };
 
 /**
  * A verified body → the payload to store. Decoded only now, after its bytes were verified: a leading
@@ -26,4 +24,3 @@ export function parseVerifiedBody(raw: Uint8Array): ParsedBody {
   const copy = storableJson(parsed, MAX_DEPTH);
   return copy === 'too_deep' ? { ok: false, reason: 'too_deep' } : { ok: true, payload: copy.value, replaced: copy.replaced };
 }
-

@@ -1,5 +1,5 @@
-import { isRecord } from './verify/body';
 import type { WebhookProvider } from './verify';
+import { isRecord } from './verify/body';
 
 /**
  * What a verified delivery says happened: this person (by email, or by the CRM's own record id)
@@ -30,8 +30,7 @@ export type Extraction = { changes: StatusChange[]; note?: string } | { error: s
 const HUBSPOT_STATUS_PROPERTIES = ['lifecyclestage', 'hs_lead_status'];
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-const text = (v: unknown): string | undefined =>
-  typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' ? String(v) : undefined;
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' ? String(v) : undefined);
 
 export function extractStatusChanges(provider: WebhookProvider, payload: unknown): Extraction {
   switch (provider) {

@@ -9,13 +9,28 @@ export const IndustryParam = z.object({
 /** The editable numbers of one industry (PUT replaces them all). */
 export const BenchmarkInputSchema = z
   .strictObject({
-    expected_churn_reduction_percent: z.number().min(0).max(100)
+    expected_churn_reduction_percent: z
+      .number()
+      .min(0)
+      .max(100)
       .openapi({ description: 'Share of monthly churn the product prevents, in percent (0–100; kept to 2 decimals).', example: 15 }),
-    implementation_cost: z.number().min(0).max(ROI_LIMITS.maxImplementationCost)
+    implementation_cost: z
+      .number()
+      .min(0)
+      .max(ROI_LIMITS.maxImplementationCost)
       .openapi({ description: 'One-off roll-out cost (0–100,000,000).', example: 5000 }),
-    time_to_value_months: z.number().int().min(0).max(ROI_LIMITS.maxTimeToValueMonths)
+    time_to_value_months: z
+      .number()
+      .int()
+      .min(0)
+      .max(ROI_LIMITS.maxTimeToValueMonths)
       .openapi({ description: `Whole months before savings start (0–${ROI_LIMITS.maxTimeToValueMonths}).`, example: 2 }),
-    source: z.string().trim().max(500).nullable().optional()
+    source: z
+      .string()
+      .trim()
+      .max(500)
+      .nullable()
+      .optional()
       .openapi({ description: 'Where the numbers come from (shown to whoever edits them next).', example: '2026 customer study, n=42' }),
   })
   .openapi('BenchmarkInput');

@@ -1,20 +1,21 @@
 import { z } from '@hono/zod-openapi';
+import { defineRoute } from '../../http/route';
+import { createRouter } from '../../http/router';
 import { serviceContext } from '../../http/service-context';
 import { listBenchmarks } from '../../services/save-benchmark';
-import { adminErrors } from '../../http/schemas/common';
-import { createRouter } from '../../http/router';
 import { BenchmarkSchema, benchmarkView } from './benchmark-view';
-import { defineRoute } from '../../http/route';
 
 export const listBenchmarksRoute = defineRoute('admin', {
   method: 'get',
   path: '/benchmarks',
   tags: ['Benchmarks (admin)'],
-  summary: 'The ROI calculator\'s benchmarks, per industry',
+  summary: "The ROI calculator's benchmarks, per industry",
   responses: {
     200: {
-      description: 'Every industry\'s benchmarks, read from Postgres (not the cache).',
-      content: { 'application/json': { schema: z.object({ items: z.array(BenchmarkSchema).openapi({ description: 'One per industry.' }) }).openapi('BenchmarkList') } },
+      description: "Every industry's benchmarks, read from Postgres (not the cache).",
+      content: {
+        'application/json': { schema: z.object({ items: z.array(BenchmarkSchema).openapi({ description: 'One per industry.' }) }).openapi('BenchmarkList') },
+      },
     },
   },
 });

@@ -1,18 +1,16 @@
-import { serviceContext } from '../../http/service-context';
-import { adminErrors } from '../../http/schemas/common';
-import { createRouter } from '../../http/router';
-import { saveBenchmark } from '../../services/save-benchmark';
-import { BenchmarkInputSchema, BenchmarkSchema, IndustryParam, benchmarkView } from './benchmark-view';
 import { defineRoute } from '../../http/route';
+import { createRouter } from '../../http/router';
+import { serviceContext } from '../../http/service-context';
+import { saveBenchmark } from '../../services/save-benchmark';
+import { BenchmarkInputSchema, BenchmarkSchema, benchmarkView, IndustryParam } from './benchmark-view';
 
 export const updateBenchmarkRoute = defineRoute('admin', {
   method: 'put',
   path: '/benchmarks/{industry}',
   tags: ['Benchmarks (admin)'],
-  summary: 'Replace one industry\'s benchmarks',
+  summary: "Replace one industry's benchmarks",
   description:
-    'Takes effect on the next calculation served by this worker, and in every other worker within ' +
-    'BENCHMARK_CACHE_TTL_SECONDS (60 s by default).',
+    'Takes effect on the next calculation served by this worker, and in every other worker within ' + 'BENCHMARK_CACHE_TTL_SECONDS (60 s by default).',
   request: {
     params: IndustryParam,
     body: { required: true, content: { 'application/json': { schema: BenchmarkInputSchema } } },

@@ -10,11 +10,11 @@ export const DeliveryViewSchema = z
     key: z.string().openapi({ description: 'Which one: email template or CRM name.', example: 'hubspot' }),
     status: z.enum(DELIVERY_STATUSES).openapi({ description: 'pending (queued or waiting for a retry), delivered, failed.', example: 'delivered' }),
     attempts: z.number().int().openapi({ description: 'Calls made to the provider (since the last replay).', example: 1 }),
-    last_error: z.string().nullable().openapi({ description: 'The provider\'s last refusal or the transport error.', example: null }),
+    last_error: z.string().nullable().openapi({ description: "The provider's last refusal or the transport error.", example: null }),
     last_status_code: z.number().int().nullable().openapi({ description: 'HTTP status of the last call.', example: 200 }),
     next_attempt_at: z.string().nullable().openapi({ description: 'When a pending delivery is tried next.', example: null }),
     delivered_at: z.string().nullable().openapi({ description: 'When the provider accepted it.', example: '2026-11-24T10:00:02.000Z' }),
-    provider_reference: z.string().nullable().openapi({ description: 'The provider\'s id for it (message id, contact id).', example: '512' }),
+    provider_reference: z.string().nullable().openapi({ description: "The provider's id for it (message id, contact id).", example: '512' }),
     created_at: z.string().openapi({ description: 'When it was recorded.', example: '2026-11-24T10:00:01.000Z' }),
   })
   .openapi('Delivery');

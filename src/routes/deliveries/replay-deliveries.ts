@@ -1,12 +1,11 @@
 import { z } from '@hono/zod-openapi';
-import { serviceContext } from '../../http/service-context';
 import { DESTINATIONS } from '../../fanout/types';
+import { defineRoute } from '../../http/route';
+import { createRouter } from '../../http/router';
 import { adminErrors } from '../../http/schemas/common';
 import { problemResponseDoc } from '../../http/schemas/problem';
-import { createRouter } from '../../http/router';
+import { serviceContext } from '../../http/service-context';
 import { replayDelivery, replayFailedDeliveries } from '../../services/manage-deliveries';
-import { defineRoute } from '../../http/route';
-
 
 export const replayOneRoute = defineRoute('admin', {
   method: 'post',
@@ -14,9 +13,20 @@ export const replayOneRoute = defineRoute('admin', {
   tags: ['Deliveries (admin)'],
   summary: 'Replay one failed delivery',
   description: 'Puts a failed delivery back on the queue with a fresh attempt budget. Its attempt history is kept.',
-  request: { params: z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, description: 'Delivery id.', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }) }) },
+  request: {
+    params: z.object({
+      id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, description: 'Delivery id.', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }),
+    }),
+  },
   responses: {
-    202: { description: 'Queued again.', content: { 'application/json': { schema: z.object({ replayed: z.number().int().openapi({ description: 'How many deliveries went back on the queue.', example: 1 }) }) } } },
+    202: {
+      description: 'Queued again.',
+      content: {
+        'application/json': {
+          schema: z.object({ replayed: z.number().int().openapi({ description: 'How many deliveries went back on the queue.', example: 1 }) }),
+        },
+      },
+    },
     409: problemResponseDoc('The delivery is not failed.'),
     ...adminErrors,
   },
@@ -42,7 +52,14 @@ export const replayAllRoute = defineRoute('admin', {
     },
   },
   responses: {
-    202: { description: 'How many were queued again.', content: { 'application/json': { schema: z.object({ replayed: z.number().int().openapi({ description: 'How many deliveries went back on the queue.', example: 12 }) }) } } },
+    202: {
+      description: 'How many were queued again.',
+      content: {
+        'application/json': {
+          schema: z.object({ replayed: z.number().int().openapi({ description: 'How many deliveries went back on the queue.', example: 12 }) }),
+        },
+      },
+    },
     ...adminErrors,
   },
 });

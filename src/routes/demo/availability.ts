@@ -1,16 +1,25 @@
 import { z } from '@hono/zod-openapi';
+import { defineRoute } from '../../http/route';
 import { createRouter } from '../../http/router';
-import { InstantSchema, SlotSchema, TimeZoneSchema } from '../../http/schemas/demo';
 import { ProblemSchema } from '../../http/schemas/common';
+import { InstantSchema, SlotSchema, TimeZoneSchema } from '../../http/schemas/demo';
 import { serviceContext } from '../../http/service-context';
 import { demoAvailability } from '../../services/demo-availability';
-import { defineRoute } from '../../http/route';
 
 const AvailabilityQuery = z.object({
   from: InstantSchema.optional().openapi({ description: 'List slots starting at or after this instant. Default: now.', example: '2026-12-01T00:00:00Z' }),
-  to: InstantSchema.optional().openapi({ description: 'List slots starting before this instant (at most 31 days after `from`). Default: `from` + 14 days.', example: '2026-12-15T00:00:00Z' }),
-  host: z.string().min(1).max(64).optional().openapi({ description: "Only this host's slots (a host id; the reschedule page passes the booking's host). Default: all hosts on duty.", example: 'berlin' }),
-  tz: TimeZoneSchema.optional().openapi({ description: "The visitor's IANA time zone for `local_start`/`local_end`. Default: UTC.", example: 'America/New_York' }),
+  to: InstantSchema.optional().openapi({
+    description: 'List slots starting before this instant (at most 31 days after `from`). Default: `from` + 14 days.',
+    example: '2026-12-15T00:00:00Z',
+  }),
+  host: z.string().min(1).max(64).optional().openapi({
+    description: "Only this host's slots (a host id; the reschedule page passes the booking's host). Default: all hosts on duty.",
+    example: 'berlin',
+  }),
+  tz: TimeZoneSchema.optional().openapi({
+    description: "The visitor's IANA time zone for `local_start`/`local_end`. Default: UTC.",
+    example: 'America/New_York',
+  }),
 });
 
 const AvailabilitySchema = z
@@ -27,7 +36,8 @@ export const availabilityRoute = defineRoute('public', {
   path: '/demo/availability',
   tags: ['Demo'],
   summary: 'Free demo slots',
-  description: "Free slots of every host on demo duty (working hours, holidays, buffers, minimum notice, daily caps and calendar busy times applied), with each slot's time on the visitor's clock.",
+  description:
+    "Free slots of every host on demo duty (working hours, holidays, buffers, minimum notice, daily caps and calendar busy times applied), with each slot's time on the visitor's clock.",
   request: { query: AvailabilityQuery },
   responses: {
     200: { description: 'Free slots.', content: { 'application/json': { schema: AvailabilitySchema } } },

@@ -1,12 +1,12 @@
 import { z } from '@hono/zod-openapi';
 import type { BookingAction } from '../../domain/booking-link';
 import { escapeHtml } from '../../domain/text';
-import { ServiceError } from '../../services/errors';
+import { defineRoute } from '../../http/route';
 import { createRouter } from '../../http/router';
 import { BookingIdParam, BookingLinkQuery } from '../../http/schemas/demo';
 import { serviceContext } from '../../http/service-context';
 import { verifiedLink } from '../../services/demo-link';
-import { defineRoute } from '../../http/route';
+import { ServiceError } from '../../services/errors';
 
 /**
  * What a person gets when they click the cancel or reschedule link in their invite: a page (a GET never

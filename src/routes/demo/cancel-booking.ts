@@ -1,17 +1,18 @@
+import { defineRoute } from '../../http/route';
 import { createRouter } from '../../http/router';
-import { problemResponseDoc } from '../../http/schemas/problem';
 import { BookingAnswerSchema, BookingIdParam, BookingLinkQuery } from '../../http/schemas/demo';
+import { problemResponseDoc } from '../../http/schemas/problem';
 import { serviceContext } from '../../http/service-context';
 import { cancelDemo } from '../../services/cancel-demo';
 import { ConflictSchema } from './create-booking';
-import { defineRoute } from '../../http/route';
 
 export const cancelBookingRoute = defineRoute('public', {
   method: 'post',
   path: '/demo/bookings/{id}/cancel',
   tags: ['Demo'],
   summary: 'Cancel a demo (signed link)',
-  description: 'Cancels the booking named by the signed link from the invite email. Both sides get a METHOD:CANCEL invite with the same UID. Repeating the call answers the same.',
+  description:
+    'Cancels the booking named by the signed link from the invite email. Both sides get a METHOD:CANCEL invite with the same UID. Repeating the call answers the same.',
   request: { params: BookingIdParam, query: BookingLinkQuery },
   responses: {
     200: { description: 'Cancelled.', content: { 'application/json': { schema: BookingAnswerSchema } } },

@@ -1,14 +1,17 @@
 import { z } from '@hono/zod-openapi';
 import { acceptedHeaders, idempotent } from '../../http/idempotency';
+import { defineRoute } from '../../http/route';
 import { createRouter } from '../../http/router';
 import { AcceptedHeaders, IdempotencyKeyHeader, ProblemSchema, publicWriteErrors } from '../../http/schemas/common';
 import { BookingAnswerSchema, DemoRequestSchema, SlotSchema } from '../../http/schemas/demo';
 import { clientIp, serviceContext } from '../../http/service-context';
 import { bookDemo } from '../../services/book-demo';
-import { defineRoute } from '../../http/route';
 
 export const ConflictSchema = ProblemSchema.extend({
-  reason: z.enum(['slot_taken', 'active_demo_exists', 'too_late', 'cancelled', 'host_unavailable']).optional().openapi({ description: 'Why the booking was refused.', example: 'slot_taken' }),
+  reason: z
+    .enum(['slot_taken', 'active_demo_exists', 'too_late', 'cancelled', 'host_unavailable'])
+    .optional()
+    .openapi({ description: 'Why the booking was refused.', example: 'slot_taken' }),
   nearest_slots: z.array(SlotSchema).optional().openapi({ description: 'When the slot was taken: the closest free slots.' }),
 }).openapi('DemoConflict');
 
@@ -27,10 +30,20 @@ export const createBookingRoute = defineRoute('public', {
     body: { required: true, content: { 'application/json': { schema: DemoRequestSchema } } },
   },
   responses: {
-    201: { description: 'Booked. `Location` is the booking\'s `demo.booked` event (admin), which shows the lead and the invites it caused.', headers: AcceptedHeaders, content: { 'application/json': { schema: BookingAnswerSchema } } },
+    201: {
+      description: "Booked. `Location` is the booking's `demo.booked` event (admin), which shows the lead and the invites it caused.",
+      headers: AcceptedHeaders,
+      content: { 'application/json': { schema: BookingAnswerSchema } },
+    },
     ...publicWriteErrors,
-    409: { description: 'The slot is taken (see `nearest_slots`), the email already has an upcoming demo, or an Idempotency-Key is in progress.', content: { 'application/problem+json': { schema: ConflictSchema } } },
-    429: { description: 'Too many booking attempts for this email, or submissions from this network. See Retry-After.', content: { 'application/problem+json': { schema: ProblemSchema } } },
+    409: {
+      description: 'The slot is taken (see `nearest_slots`), the email already has an upcoming demo, or an Idempotency-Key is in progress.',
+      content: { 'application/problem+json': { schema: ConflictSchema } },
+    },
+    429: {
+      description: 'Too many booking attempts for this email, or submissions from this network. See Retry-After.',
+      content: { 'application/problem+json': { schema: ProblemSchema } },
+    },
   },
 });
 

@@ -1,11 +1,11 @@
 import { z } from '@hono/zod-openapi';
+import { defineRoute } from '../../http/route';
 import { createRouter } from '../../http/router';
-import { problemResponseDoc } from '../../http/schemas/problem';
 import { BookingAnswerSchema, BookingIdParam, BookingLinkQuery, InstantSchema } from '../../http/schemas/demo';
+import { problemResponseDoc } from '../../http/schemas/problem';
 import { serviceContext } from '../../http/service-context';
 import { rescheduleDemo } from '../../services/reschedule-demo';
 import { ConflictSchema } from './create-booking';
-import { defineRoute } from '../../http/route';
 
 const RescheduleSchema = z
   .strictObject({ start: InstantSchema.openapi({ description: 'Start of the new slot, as listed by /demo/availability.', example: '2026-12-02T15:00:00Z' }) })
@@ -22,7 +22,10 @@ export const rescheduleBookingRoute = defineRoute('public', {
     200: { description: 'Moved.', content: { 'application/json': { schema: BookingAnswerSchema } } },
     403: problemResponseDoc('The link is not valid for this booking.'),
     404: problemResponseDoc('No such booking.'),
-    409: { description: 'The new slot is taken (see `nearest_slots`), the demo was cancelled, or it is too close to the start.', content: { 'application/problem+json': { schema: ConflictSchema } } },
+    409: {
+      description: 'The new slot is taken (see `nearest_slots`), the demo was cancelled, or it is too close to the start.',
+      content: { 'application/problem+json': { schema: ConflictSchema } },
+    },
     422: problemResponseDoc('Invalid parameters.'),
   },
 });

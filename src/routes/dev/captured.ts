@@ -1,22 +1,32 @@
+import { and, eq, lte, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { html, raw } from 'hono/html';
-import { captureLog, type CapturedMessage } from '../../integrations/capture/capture-log';
-import { escapeHtml } from '../../domain/text';
-import { ServiceError } from '../../services/errors';
-import { and, eq, lte, sql } from 'drizzle-orm';
 import { deliveries } from '../../db/schema';
+import { escapeHtml } from '../../domain/text';
 import { localQueueGauge } from '../../durable-objects/local-queue-gauge';
 import type { AppEnv } from '../../http/types';
-
+import { type CapturedMessage, captureLog } from '../../integrations/capture/capture-log';
+import { ServiceError } from '../../services/errors';
 
 function renderEntry(e: CapturedMessage): string {
   const head = `<div class="meta"><span class="kind ${escapeHtml(e.kind)}">${escapeHtml(e.kind)}</span> ${escapeHtml(e.provider)} · ${escapeHtml(e.at)}</div><h3>${escapeHtml(e.summary)}</h3>`;
   if (e.kind === 'email') {
-    const d = e.data as { to: Array<{ email: string; name?: string }>; from: { email: string; name?: string }; subject: string; html: string; text: string; attachments: Array<{ filename: string; contentType: string; content: string }> };
-    const attachments = (d.attachments ?? []).map((a) => `<details><summary>📎 ${escapeHtml(a.filename)} (${escapeHtml(a.contentType)})</summary><pre>${escapeHtml(a.content)}</pre></details>`).join('');
+    const d = e.data as {
+      to: Array<{ email: string; name?: string }>;
+      from: { email: string; name?: string };
+      subject: string;
+      html: string;
+      text: string;
+      attachments: Array<{ filename: string; contentType: string; content: string }>;
+    };
+    const attachments = (d.attachments ?? [])
+      .map((a) => `<details><summary>📎 ${escapeHtml(a.filename)} (${escapeHtml(a.contentType)})</summary><pre>${escapeHtml(a.content)}</pre></details>`)
+      .join('');
     // The email's own HTML is shown sandboxed (no scripts, no same-origin), as a mail client would.
-    return `${head}<div class="hdr">From: ${escapeHtml(d.from?.name)} &lt;${escapeHtml(d.from?.email)}&gt;<br>To: ${d.to.map((t) => escapeHtml(t.email)).join(', ')}<br>Subject: <b>${escapeHtml(d.subject)}</b></div>` +
-      `<iframe sandbox srcdoc="${escapeHtml(d.html)}"></iframe>${attachments}<details><summary>Plain text</summary><pre>${escapeHtml(d.text)}</pre></details>`;
+    return (
+      `${head}<div class="hdr">From: ${escapeHtml(d.from?.name)} &lt;${escapeHtml(d.from?.email)}&gt;<br>To: ${d.to.map((t) => escapeHtml(t.email)).join(', ')}<br>Subject: <b>${escapeHtml(d.subject)}</b></div>` +
+      `<iframe sandbox srcdoc="${escapeHtml(d.html)}"></iframe>${attachments}<details><summary>Plain text</summary><pre>${escapeHtml(d.text)}</pre></details>`
+    );
   }
   return `${head}<pre>${escapeHtml(JSON.stringify(e.data, null, 2))}</pre>`;
 }
@@ -33,7 +43,10 @@ export const devRouter = new Hono<AppEnv>()
   // What stopping `npm run dev` now would lose: events still on the in-memory queue, deliveries due now.
   .get('/queues', async (c) => {
     const events = c.var.config.core.localQueueGauge ? await localQueueGauge(c.env).outstanding() : null;
-    const [row] = await c.var.database.db.select({ n: sql<number>`count(*)::int` }).from(deliveries).where(and(eq(deliveries.status, 'pending'), lte(deliveries.nextAttemptAt, sql`now()`)));
+    const [row] = await c.var.database.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(deliveries)
+      .where(and(eq(deliveries.status, 'pending'), lte(deliveries.nextAttemptAt, sql`now()`)));
     const deliveriesDue = row?.n ?? 0;
     return c.json({ events_outstanding: events, deliveries_due: deliveriesDue });
   })

@@ -7,7 +7,11 @@ import { eventStatus } from '../../services/read-events';
 import { EventViewSchema, eventView } from './event-view';
 
 export const EventIdParam = z.object({
-  id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, description: 'Event id (from a 202, its `Location`, a booking or a calculation).', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }),
+  id: z.uuid().openapi({
+    param: { name: 'id', in: 'path' },
+    description: 'Event id (from a 202, its `Location`, a booking or a calculation).',
+    example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f',
+  }),
 });
 
 export const getEventRoute = defineRoute('admin', {

@@ -1,16 +1,16 @@
 import { z } from '@hono/zod-openapi';
+import { defineRoute } from '../../http/route';
+import { createRouter } from '../../http/router';
+import { adminErrors } from '../../http/schemas/common';
 import { serviceContext } from '../../http/service-context';
 import { ServiceError } from '../../services/errors';
-import { adminErrors } from '../../http/schemas/common';
-import { createRouter } from '../../http/router';
 import { listDeliveries } from '../../services/manage-deliveries';
 import { getLeadWithHistory } from '../../services/read-leads';
 import { DeliveryViewSchema, deliveryView } from '../deliveries/delivery-view';
 import { LeadEventViewSchema, LeadViewSchema, leadEventView, leadView } from './lead-view';
-import { defineRoute } from '../../http/route';
 
 const LeadDetailSchema = LeadViewSchema.extend({
-  events: z.array(LeadEventViewSchema).openapi({ description: 'The lead\'s history, oldest first.' }),
+  events: z.array(LeadEventViewSchema).openapi({ description: "The lead's history, oldest first." }),
   deliveries: z.array(DeliveryViewSchema).openapi({ description: 'Every email, CRM sync, webhook and SMS sent about this lead, newest first.' }),
 }).openapi('LeadDetail');
 
@@ -19,7 +19,9 @@ export const getLeadRoute = defineRoute('admin', {
   path: '/leads/{id}',
   tags: ['Leads (admin)'],
   summary: 'A lead with its history',
-  request: { params: z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, description: 'Lead id.', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }) }) },
+  request: {
+    params: z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, description: 'Lead id.', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }) }),
+  },
   responses: {
     200: { description: 'The lead.', content: { 'application/json': { schema: LeadDetailSchema } } },
     ...adminErrors,

@@ -1,14 +1,16 @@
 import { z } from '@hono/zod-openapi';
 import type { Lead, LeadEvent } from '../../db/schema';
 
-const TouchSchema = z
-  .object({
-    source: z.string().openapi({ description: 'The form of this touch.', example: 'pricing' }),
-    utm: z.record(z.string(), z.string()).optional().openapi({ description: 'UTM parameters of the visit.', example: { source: 'google', medium: 'cpc' } }),
-    referrer: z.string().optional().openapi({ description: 'The page the visitor came from.', example: 'https://www.google.com/' }),
-    landing_page: z.string().optional().openapi({ description: 'The first page of the visit.', example: 'https://acme-saas.com/pricing' }),
-    at: z.string().openapi({ description: 'When (edge time).', example: '2026-11-24T10:00:00.000Z' }),
-  });
+const TouchSchema = z.object({
+  source: z.string().openapi({ description: 'The form of this touch.', example: 'pricing' }),
+  utm: z
+    .record(z.string(), z.string())
+    .optional()
+    .openapi({ description: 'UTM parameters of the visit.', example: { source: 'google', medium: 'cpc' } }),
+  referrer: z.string().optional().openapi({ description: 'The page the visitor came from.', example: 'https://www.google.com/' }),
+  landing_page: z.string().optional().openapi({ description: 'The first page of the visit.', example: 'https://acme-saas.com/pricing' }),
+  at: z.string().openapi({ description: 'When (edge time).', example: '2026-11-24T10:00:00.000Z' }),
+});
 
 export const LeadViewSchema = z
   .object({

@@ -1,17 +1,20 @@
 import { z } from '@hono/zod-openapi';
-import { serviceContext } from '../../http/service-context';
-import { decodeCursor, encodeCursor, pageQuery } from '../cursor';
+import { defineRoute } from '../../http/route';
+import { createRouter } from '../../http/router';
 import { adminErrors } from '../../http/schemas/common';
 import { LEAD_SOURCES } from '../../http/schemas/lead-submission';
-import { createRouter } from '../../http/router';
+import { serviceContext } from '../../http/service-context';
 import { listLeads } from '../../services/read-leads';
+import { decodeCursor, encodeCursor, pageQuery } from '../cursor';
 import { LeadViewSchema, leadView } from './lead-view';
-import { defineRoute } from '../../http/route';
 
 const QuerySchema = z.object({
   email: z.string().max(254).optional().openapi({ description: 'Exact email (normalized before matching).', example: 'jane.doe@acme.com' }),
   source: z.enum(LEAD_SOURCES).optional().openapi({ description: 'Form of the first touch.', example: 'pricing' }),
-  since: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Only leads first seen at or after this instant.', example: '2026-11-01T00:00:00Z' }),
+  since: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .openapi({ description: 'Only leads first seen at or after this instant.', example: '2026-11-01T00:00:00Z' }),
   ...pageQuery,
 });
 
@@ -26,10 +29,12 @@ export const listLeadsRoute = defineRoute('admin', {
       description: 'A page of leads.',
       content: {
         'application/json': {
-          schema: z.object({
-            items: z.array(LeadViewSchema).openapi({ description: 'Leads on this page.' }),
-            next_cursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last page.', example: null }),
-          }).openapi('LeadPage'),
+          schema: z
+            .object({
+              items: z.array(LeadViewSchema).openapi({ description: 'Leads on this page.' }),
+              next_cursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last page.', example: null }),
+            })
+            .openapi('LeadPage'),
         },
       },
     },
@@ -41,7 +46,13 @@ export const listLeadsHandler = createRouter().openapi(listLeadsRoute, async (c)
   const q = c.req.valid('query');
   const page = await listLeads({
     ctx: serviceContext(c),
-    input: { email: q.email, source: q.source, since: q.since ? new Date(q.since) : undefined, after: q.cursor ? decodeCursor(q.cursor) : undefined, limit: q.limit },
+    input: {
+      email: q.email,
+      source: q.source,
+      since: q.since ? new Date(q.since) : undefined,
+      after: q.cursor ? decodeCursor(q.cursor) : undefined,
+      limit: q.limit,
+    },
   });
   return c.json({ items: page.items.map(leadView), next_cursor: page.next ? encodeCursor(page.next) : null }, 200);
 });

@@ -1,14 +1,14 @@
 import { BREAK_EVEN_LIMIT_MONTHS, HORIZON_MONTHS } from '../../domain/roi';
 import { acceptedHeaders, idempotent } from '../../http/idempotency';
-import { AcceptedHeaders, IdempotencyKeyHeader, publicWriteErrors } from '../../http/schemas/common';
+import { defineRoute } from '../../http/route';
 import { createRouter } from '../../http/router';
+import { AcceptedHeaders, IdempotencyKeyHeader, publicWriteErrors } from '../../http/schemas/common';
 import { clientIp, serviceContext } from '../../http/service-context';
 import { calculateRoiForProspect } from '../../services/calculate-roi';
 import { RoiAnswerSchema, RoiRequestSchema } from './schemas';
-import { defineRoute } from '../../http/route';
 
 const FORMULA = [
-  'The formula (per month, amounts in `currency`; the benchmarks come from the industry\'s row, editable by marketing):',
+  "The formula (per month, amounts in `currency`; the benchmarks come from the industry's row, editable by marketing):",
   '',
   '- `monthly_revenue = customer_count × avg_revenue`',
   '- `monthly_revenue_lost_to_churn = monthly_revenue × churn_rate / 100`',
@@ -27,16 +27,21 @@ export const calculateRoiRoute = defineRoute('public', {
   tags: ['Tools'],
   summary: 'Calculate the ROI of reducing churn',
   description:
-    'Computes the prospect\'s potential savings from the industry benchmarks and answers at once. Turnstile (action ' +
+    "Computes the prospect's potential savings from the industry benchmarks and answers at once. Turnstile (action " +
     '`roi_calculator`) is required on every calculation, with or without an email, so that the benchmarks cannot be ' +
     'scraped; per-network (and per-email) limits apply. Every calculation is recorded through the events queue; with an ' +
-    'email the lead is created or updated, a `roi_calculated` event is added to its history and sales is notified.\n\n' + FORMULA,
+    'email the lead is created or updated, a `roi_calculated` event is added to its history and sales is notified.\n\n' +
+    FORMULA,
   request: {
     headers: IdempotencyKeyHeader,
     body: { required: true, content: { 'application/json': { schema: RoiRequestSchema } } },
   },
   responses: {
-    200: { description: 'The result, with the assumptions and working behind it. The calculation is recorded through the events queue (`Location`).', headers: AcceptedHeaders, content: { 'application/json': { schema: RoiAnswerSchema } } },
+    200: {
+      description: 'The result, with the assumptions and working behind it. The calculation is recorded through the events queue (`Location`).',
+      headers: AcceptedHeaders,
+      content: { 'application/json': { schema: RoiAnswerSchema } },
+    },
     ...publicWriteErrors,
   },
 });

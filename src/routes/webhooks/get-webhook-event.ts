@@ -11,7 +11,15 @@ export const getWebhookEventRoute = defineRoute('admin', {
   path: '/webhook-events/{id}',
   tags: ['Webhooks (admin)'],
   summary: 'One inbound webhook: what arrived and what applying it did',
-  request: { params: z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, description: 'Webhook event id (the `id` of a webhook receipt).', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }) }) },
+  request: {
+    params: z.object({
+      id: z.uuid().openapi({
+        param: { name: 'id', in: 'path' },
+        description: 'Webhook event id (the `id` of a webhook receipt).',
+        example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f',
+      }),
+    }),
+  },
   responses: {
     200: { description: 'The webhook event.', content: { 'application/json': { schema: WebhookEventViewSchema } } },
     ...adminErrors,

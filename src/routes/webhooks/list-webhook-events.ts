@@ -1,17 +1,20 @@
 import { z } from '@hono/zod-openapi';
 import { WEBHOOK_OUTCOMES } from '../../db/schema';
-import { serviceContext } from '../../http/service-context';
-import { adminErrors } from '../../http/schemas/common';
+import { defineRoute } from '../../http/route';
 import { createRouter } from '../../http/router';
+import { adminErrors } from '../../http/schemas/common';
+import { serviceContext } from '../../http/service-context';
 import { WEBHOOK_PROVIDERS } from '../../integrations/webhooks/verify';
 import { listWebhookEvents } from '../../services/manage-webhook-events';
 import { decodeCursor, encodeCursor, pageQuery } from '../cursor';
 import { WebhookEventViewSchema, webhookEventView } from './webhook-event-view';
-import { defineRoute } from '../../http/route';
 
 const QuerySchema = z.object({
   provider: z.enum(WEBHOOK_PROVIDERS).optional().openapi({ description: 'Only this provider.', example: 'hubspot' }),
-  outcome: z.enum(WEBHOOK_OUTCOMES).optional().openapi({ description: 'Only this outcome (e.g. unknown_lead to find leads the CRM knows and Leadgate does not).', example: 'unknown_lead' }),
+  outcome: z
+    .enum(WEBHOOK_OUTCOMES)
+    .optional()
+    .openapi({ description: 'Only this outcome (e.g. unknown_lead to find leads the CRM knows and Leadgate does not).', example: 'unknown_lead' }),
   verified: z.enum(['true', 'false']).optional().openapi({ description: 'Only verified (true) or rejected (false) calls.', example: 'true' }),
   ...pageQuery,
 });

@@ -1,8 +1,8 @@
 import { z } from '@hono/zod-openapi';
+import { defineRoute } from '../../http/route';
 import { createRouter } from '../../http/router';
 import { WEBHOOK_PROVIDERS } from '../../integrations/webhooks/verify';
 import { answerWebhook, webhookResponses } from './receipt';
-import { defineRoute } from '../../http/route';
 
 export const receiveWebhookRoute = defineRoute('webhook', {
   method: 'post',

@@ -1,9 +1,9 @@
 import { z } from '@hono/zod-openapi';
-import { adminErrors, ProblemSchema } from '../../http/schemas/common';
+import { defineRoute } from '../../http/route';
 import { createRouter } from '../../http/router';
+import { adminErrors, ProblemSchema } from '../../http/schemas/common';
 import { serviceContext } from '../../http/service-context';
 import { replayWebhookEvent } from '../../services/manage-webhook-events';
-import { defineRoute } from '../../http/route';
 
 export const replayWebhookEventRoute = defineRoute('admin', {
   method: 'post',
@@ -15,11 +15,21 @@ export const replayWebhookEventRoute = defineRoute('admin', {
     'changes may already have applied), `failed`, or stuck `pending` — queues it to be applied again. Each change is applied ' +
     'at most once: a lead already at (or past) the status is left alone, a trial is unlocked once. Applied or ignored ones answer ' +
     '409: a replay never repeats an effect.',
-  request: { params: z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, description: 'Webhook event id.', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }) }) },
+  request: {
+    params: z.object({
+      id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, description: 'Webhook event id.', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }),
+    }),
+  },
   responses: {
     202: {
       description: 'Queued to be applied again.',
-      content: { 'application/json': { schema: z.object({ event_id: z.uuid().openapi({ description: 'The queued event (UUIDv7).', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }) }).openapi('WebhookReplay') } },
+      content: {
+        'application/json': {
+          schema: z
+            .object({ event_id: z.uuid().openapi({ description: 'The queued event (UUIDv7).', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }) })
+            .openapi('WebhookReplay'),
+        },
+      },
     },
     409: { description: 'Rejected, applied or ignored: nothing to replay.', content: { 'application/problem+json': { schema: ProblemSchema } } },
     ...adminErrors,

@@ -5,10 +5,12 @@ export const WebhookEventViewSchema = z
   .object({
     id: z.uuid().openapi({ description: 'Webhook event id (UUIDv7).', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }),
     provider: z.string().openapi({ description: 'hubspot, pipedrive, monday or standard.', example: 'hubspot' }),
-    delivery_id: z.string().nullable().openapi({ description: 'The provider\'s delivery id (null for rejected calls).', example: 'events:1837465,1837466' }),
+    delivery_id: z.string().nullable().openapi({ description: "The provider's delivery id (null for rejected calls).", example: 'events:1837465,1837466' }),
     verified: z.boolean().openapi({ description: 'Whether the signature or credentials held.', example: true }),
     rejection_reason: z.string().nullable().openapi({ description: 'Why it was refused (rejected calls only).', example: null }),
-    payload: z.unknown().openapi({ description: 'The body as received (verified calls only).', example: [{ subscriptionType: 'contact.propertyChange', objectId: 123 }] }),
+    payload: z
+      .unknown()
+      .openapi({ description: 'The body as received (verified calls only).', example: [{ subscriptionType: 'contact.propertyChange', objectId: 123 }] }),
     outcome: z.enum(WEBHOOK_OUTCOMES).openapi({ description: 'What applying it did.', example: 'applied' }),
     outcome_detail: z.string().nullable().openapi({ description: 'The change made, or why nothing was.', example: 'new → customer, trial unlocked' }),
     lead_id: z.uuid().nullable().openapi({ description: 'The lead it moved.', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }),

@@ -24,7 +24,8 @@ const MEETING_STATUS = { 'demo.booked': 'scheduled', 'demo.rescheduled': 'resche
 export function planDemoEvent({ ctx, input: event }: { ctx: ServiceContext; input: DemoEvent }): EventPlan {
   const { booking, host } = event;
   const capturedAt = event.type === 'demo.booked' ? event.occurred_at : booking.created_at;
-  const extra = event.type === 'demo.rescheduled' ? { previous_start: event.previous_start } : event.type === 'demo.booked' ? { notes: booking.notes ?? null } : {};
+  const extra =
+    event.type === 'demo.rescheduled' ? { previous_start: event.previous_start } : event.type === 'demo.booked' ? { notes: booking.notes ?? null } : {};
   const meeting = (status: CrmMeeting['status']): CrmMeeting => ({
     bookingId: booking.id,
     title: `Product demo: ${booking.contact.company ?? booking.contact.name ?? booking.contact.email} with ${host.name}`,
@@ -56,10 +57,17 @@ export function planDemoEvent({ ctx, input: event }: { ctx: ServiceContext; inpu
             : []),
         ];
       case 'demo.cancelled':
-        return [...inviteEmails(booking, host, leadId, { template: 'demo_cancelled', method: 'CANCEL' }), ...(lead ? crmMeetingSyncs(ctx.config.crm, lead, meeting('cancelled')) : [])];
+        return [
+          ...inviteEmails(booking, host, leadId, { template: 'demo_cancelled', method: 'CANCEL' }),
+          ...(lead ? crmMeetingSyncs(ctx.config.crm, lead, meeting('cancelled')) : []),
+        ];
       case 'demo.rescheduled':
         return [
-          ...inviteEmails(booking, host, leadId, { template: 'demo_invite', method: 'REQUEST', extra: { updated: true, previous_start: event.previous_start } }),
+          ...inviteEmails(booking, host, leadId, {
+            template: 'demo_invite',
+            method: 'REQUEST',
+            extra: { updated: true, previous_start: event.previous_start },
+          }),
           ...(lead ? crmMeetingSyncs(ctx.config.crm, lead, meeting('rescheduled')) : []),
         ];
       case 'demo.reminder_due':
@@ -72,7 +80,16 @@ export function planDemoEvent({ ctx, input: event }: { ctx: ServiceContext; inpu
     history: {
       type: HISTORY_TYPE[event.type],
       source: 'demo_request',
-      payload: { booking_id: booking.id, host_id: booking.host_id, start: booking.start, end: booking.end, status: booking.status, sequence: booking.sequence, visitor_time_zone: booking.visitor_time_zone, ...extra },
+      payload: {
+        booking_id: booking.id,
+        host_id: booking.host_id,
+        start: booking.start,
+        end: booking.end,
+        status: booking.status,
+        sequence: booking.sequence,
+        visitor_time_zone: booking.visitor_time_zone,
+        ...extra,
+      },
     },
     ...(event.type === 'demo.reminder_due' ? {} : { booking: { booking, changedAt: event.occurred_at } }),
     deliveries: (lead) => (lead ? deliveries(lead.id, lead) : []),
@@ -88,7 +105,11 @@ function reminder(event: DemoEvent, leadId: string): DeliveryRequest[] {
       destination: 'email',
       key: 'demo_reminder',
       leadId,
-      payload: { template: 'demo_reminder', to: [{ email: contact.email, ...(contact.name ? { name: contact.name } : {}) }], data: demoEmailData(booking, host, 'prospect') },
+      payload: {
+        template: 'demo_reminder',
+        to: [{ email: contact.email, ...(contact.name ? { name: contact.name } : {}) }],
+        data: demoEmailData(booking, host, 'prospect'),
+      },
     },
   ];
   if (contact.consent?.sms && contact.phone) {
@@ -97,7 +118,10 @@ function reminder(event: DemoEvent, leadId: string): DeliveryRequest[] {
       destination: 'sms',
       key: 'demo_reminder',
       leadId,
-      payload: { to: contact.phone, body: `Reminder: your demo with ${host.name} starts at ${local.slice(11, 16)} (${booking.visitor_time_zone}). To reschedule: ${booking.reschedule_url}` },
+      payload: {
+        to: contact.phone,
+        body: `Reminder: your demo with ${host.name} starts at ${local.slice(11, 16)} (${booking.visitor_time_zone}). To reschedule: ${booking.reschedule_url}`,
+      },
     });
   }
   return requests;

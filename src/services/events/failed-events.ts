@@ -20,10 +20,20 @@ export async function recordFailedEvents(db: Queryable, failed: FailedEvent[]): 
   if (failed.length === 0) return;
   const rows = failed.map((f) => {
     const copy = storableJson(f.body, 64);
-    return { id: f.id, type: f.type.slice(0, 100), state: 'failed' as const, reason: f.reason.slice(0, 1000), body: copy === 'too_deep' ? { unreadable: 'nested too deeply to keep' } : copy.value };
+    return {
+      id: f.id,
+      type: f.type.slice(0, 100),
+      state: 'failed' as const,
+      reason: f.reason.slice(0, 1000),
+      body: copy === 'too_deep' ? { unreadable: 'nested too deeply to keep' } : copy.value,
+    };
   });
   await db
     .insert(events)
     .values(rows)
-    .onConflictDoUpdate({ target: events.id, set: { reason: sql`excluded.reason`, body: sql`excluded.body`, recordedAt: sql`now()` }, setWhere: sql`${events.state} = 'failed'` });
+    .onConflictDoUpdate({
+      target: events.id,
+      set: { reason: sql`excluded.reason`, body: sql`excluded.body`, recordedAt: sql`now()` },
+      setWhere: sql`${events.state} = 'failed'`,
+    });
 }

@@ -14,6 +14,12 @@ export function planLeadSubmitted({ ctx, input: event }: { ctx: ServiceContext; 
     contact: { contact: event.contact, occurredAt: Date.parse(event.occurred_at) },
     history: { type: 'form_submitted', source: event.source, payload: { ...event.details, contact } },
     deliveries: (lead) =>
-      lead ? [salesNotification(ctx.config.email, lead, event.source, event.details), ...leadConfirmation(lead, event.source), ...crmContactSyncs(ctx.config.crm, lead)] : [],
+      lead
+        ? [
+            salesNotification(ctx.config.email, lead, event.source, event.details),
+            ...leadConfirmation(lead, event.source),
+            ...crmContactSyncs(ctx.config.crm, lead),
+          ]
+        : [],
   };
 }

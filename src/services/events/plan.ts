@@ -1,6 +1,6 @@
+import type { Lead } from '../../db/schema';
 import type { ContactFact } from '../../domain/contact';
 import type { DemoBooking } from '../../domain/demo-booking';
-import type { Lead } from '../../db/schema';
 import type { DeliveryRequest } from '../../fanout/types';
 
 /**
@@ -13,7 +13,15 @@ export interface EventPlan {
   /** The lead's history entry (its id is the event's). */
   history?: { type: string; source: string | null; payload: Record<string, unknown> };
   /** A `calculator_submissions` row (its id is the event's). */
-  calculation?: { industry: string; customerCount: number; avgRevenue: string; churnRate: string; currency: string; result: Record<string, unknown>; createdAt: Date };
+  calculation?: {
+    industry: string;
+    customerCount: number;
+    avgRevenue: string;
+    churnRate: string;
+    currency: string;
+    result: Record<string, unknown>;
+    createdAt: Date;
+  };
   /** A `content_downloads` row (its id is the event's). */
   download?: { assetSlug: string; linkExpiresAt: Date; createdAt: Date };
   /** The `demo_bookings` mirror of the Scheduler's booking (the highest SEQUENCE wins). */

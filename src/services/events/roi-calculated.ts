@@ -19,12 +19,22 @@ export function planRoiCalculated({ ctx, input: event }: { ctx: ServiceContext; 
     createdAt: new Date(event.occurred_at),
   };
   if (!contact) return { calculation, deliveries: () => [] };
-  const summary = { ...input, potential_savings: result.potential_savings, retention_uplift_percent: result.retention_uplift_percent, break_even_point_months: result.break_even_point_months };
+  const summary = {
+    ...input,
+    potential_savings: result.potential_savings,
+    retention_uplift_percent: result.retention_uplift_percent,
+    break_even_point_months: result.break_even_point_months,
+  };
   return {
     calculation,
     contact: { contact, occurredAt: Date.parse(event.occurred_at) },
     history: { type: 'roi_calculated', source: 'roi_calculator', payload: { calculation_id: event.id, input, result } },
     deliveries: (lead) =>
-      lead ? [salesNotification(ctx.config.email, lead, 'roi_calculator', { calculation_id: event.id, ...input }, summary), ...crmContactSyncs(ctx.config.crm, lead)] : [],
+      lead
+        ? [
+            salesNotification(ctx.config.email, lead, 'roi_calculator', { calculation_id: event.id, ...input }, summary),
+            ...crmContactSyncs(ctx.config.crm, lead),
+          ]
+        : [],
   };
 }

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client';
-import { deliveries, leadEvents, leads, webhookEvents, type Lead, type WebhookEvent, type WebhookOutcome } from '../../db/schema';
+import { deliveries, type Lead, leadEvents, leads, type WebhookEvent, type WebhookOutcome, webhookEvents } from '../../db/schema';
 import { canMoveStatus, leadStatusFor, refusedMoveReason } from '../../domain/crm-status';
 import { normalizeEmail } from '../../domain/email';
 import { newId } from '../../domain/ids';
@@ -38,7 +38,7 @@ interface ChangeResult {
 export async function applyWebhookReceived({ ctx, input: event }: { ctx: ServiceContext; input: WebhookReceivedEvent }): Promise<DeliveryRequest[]> {
   const tx = ctx.db;
   const [row] = await tx.select().from(webhookEvents).where(eq(webhookEvents.id, event.webhook_event_id)).for('update').limit(1);
-  if (!row || !row.verified) {
+  if (!row?.verified) {
     logger.error('webhook.apply_missing_row', { event_id: event.id, webhook_event_id: event.webhook_event_id });
     return [];
   }
@@ -77,7 +77,11 @@ async function applyChange(ctx: ServiceContext, row: WebhookEvent, change: Statu
   const target = leadStatusFor(ctx.config.inboundWebhooks.statusMap, row.provider, change.status);
   if (!target) return { outcome: 'ignored', detail: `"${change.status.slice(0, 60)}" maps to no Leadgate status` };
   const lead = await findLead(tx, row.provider, change);
-  if (!lead) return { outcome: 'unknown_lead', detail: `no lead for this ${change.email ? 'email' : change.leadId ? 'lead id' : `${row.provider} record ${change.crmId}`}` };
+  if (!lead)
+    return {
+      outcome: 'unknown_lead',
+      detail: `no lead for this ${change.email ? 'email' : change.leadId ? 'lead id' : `${row.provider} record ${change.crmId}`}`,
+    };
 
   const unlocks = target === 'customer' && !lead.trialUnlockedAt;
   if (lead.status === target && !unlocks) return { outcome: 'ignored', detail: `lead already ${target}`, leadId: lead.id };
@@ -126,7 +130,12 @@ async function findLead(tx: Queryable, provider: string, change: StatusChange): 
     if (lead) return lead;
   }
   if (change.email) {
-    const [lead] = await tx.select().from(leads).where(eq(leads.emailNormalized, normalizeEmail(change.email))).for('update').limit(1);
+    const [lead] = await tx
+      .select()
+      .from(leads)
+      .where(eq(leads.emailNormalized, normalizeEmail(change.email)))
+      .for('update')
+      .limit(1);
     if (lead) return lead;
   }
   if (change.crmId) {
@@ -135,7 +144,13 @@ async function findLead(tx: Queryable, provider: string, change: StatusChange): 
     const [synced] = await tx
       .select({ leadId: deliveries.leadId })
       .from(deliveries)
-      .where(and(eq(deliveries.destination, 'crm'), eq(deliveries.key, provider), sql`(${change.crmId} = ANY(${refs}) OR ${`person:${change.crmId}`} = ANY(${refs}))`))
+      .where(
+        and(
+          eq(deliveries.destination, 'crm'),
+          eq(deliveries.key, provider),
+          sql`(${change.crmId} = ANY(${refs}) OR ${`person:${change.crmId}`} = ANY(${refs}))`,
+        ),
+      )
       .orderBy(sql`${deliveries.deliveredAt} DESC NULLS LAST`)
       .limit(1);
     if (synced?.leadId) {
@@ -155,6 +170,11 @@ async function finish(tx: Queryable, row: WebhookEvent, outcome: WebhookOutcome,
   return [];
 }
 
-async function appendHistory(tx: Queryable, e: { leadId: string; type: string; source: string; payload: Record<string, unknown>; occurredAt: string; requestId: string }): Promise<void> {
-  await tx.insert(leadEvents).values({ id: newId(), leadId: e.leadId, type: e.type, source: e.source, payload: e.payload, occurredAt: new Date(e.occurredAt), requestId: e.requestId });
+async function appendHistory(
+  tx: Queryable,
+  e: { leadId: string; type: string; source: string; payload: Record<string, unknown>; occurredAt: string; requestId: string },
+): Promise<void> {
+  await tx
+    .insert(leadEvents)
+    .values({ id: newId(), leadId: e.leadId, type: e.type, source: e.source, payload: e.payload, occurredAt: new Date(e.occurredAt), requestId: e.requestId });
 }

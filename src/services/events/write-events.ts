@@ -1,7 +1,7 @@
 import { inArray, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client';
-import { calculatorSubmissions, contentDownloads, demoBookings, events, leadEvents, leads, type Lead } from '../../db/schema';
-import { mergeContact, type ContactFact, type LeadContact } from '../../domain/contact';
+import { calculatorSubmissions, contentDownloads, demoBookings, events, type Lead, leadEvents, leads } from '../../db/schema';
+import { type ContactFact, type LeadContact, mergeContact } from '../../domain/contact';
 import { newId } from '../../domain/ids';
 import { recordDeliveries } from '../../fanout/record-deliveries';
 import type { DeliveryRequest } from '../../fanout/types';
@@ -54,12 +54,27 @@ export async function writeEvents({ ctx, input }: { ctx: ServiceContext; input: 
   const todo = input.filter((e) => fresh.has(e.id));
   const planned = todo.map((event) => ({ event, plan: plan(ctx, event) }));
 
-  const byEmail = await upsertLeads(db, planned.flatMap((p) => (p.plan?.contact ? [p.plan.contact] : [])));
+  const byEmail = await upsertLeads(
+    db,
+    planned.flatMap((p) => (p.plan?.contact ? [p.plan.contact] : [])),
+  );
   const leadOf = (p: EventPlan | null) => (p?.contact ? (byEmail.get(p.contact.contact.email_normalized) ?? null) : null);
 
   const history = planned.flatMap(({ event, plan: p }) => {
     const lead = leadOf(p);
-    return p?.history && lead ? [{ id: event.id, leadId: lead.id, type: p.history.type, source: p.history.source, payload: p.history.payload, occurredAt: new Date(event.occurred_at), requestId: event.request_id }] : [];
+    return p?.history && lead
+      ? [
+          {
+            id: event.id,
+            leadId: lead.id,
+            type: p.history.type,
+            source: p.history.source,
+            payload: p.history.payload,
+            occurredAt: new Date(event.occurred_at),
+            requestId: event.request_id,
+          },
+        ]
+      : [];
   });
   if (history.length > 0) await db.insert(leadEvents).values(history).onConflictDoNothing({ target: leadEvents.id });
 
@@ -72,9 +87,15 @@ export async function writeEvents({ ctx, input }: { ctx: ServiceContext; input: 
   });
   if (downloads.length > 0) await db.insert(contentDownloads).values(downloads).onConflictDoNothing({ target: contentDownloads.id });
 
-  await mirrorBookings(db, planned.flatMap(({ plan: p }) => (p?.booking && leadOf(p) ? [{ ...p.booking, leadId: leadOf(p)!.id }] : [])));
+  await mirrorBookings(
+    db,
+    planned.flatMap(({ plan: p }) => (p?.booking && leadOf(p) ? [{ ...p.booking, leadId: leadOf(p)!.id }] : [])),
+  );
 
-  const requests: Array<{ eventId: string; requests: DeliveryRequest[] }> = planned.map(({ event, plan: p }) => ({ eventId: event.id, requests: p ? p.deliveries(leadOf(p)) : [] }));
+  const requests: Array<{ eventId: string; requests: DeliveryRequest[] }> = planned.map(({ event, plan: p }) => ({
+    eventId: event.id,
+    requests: p ? p.deliveries(leadOf(p)) : [],
+  }));
   // Verified CRM webhooks: each locks its webhook_events row and the leads it names.
   for (const event of todo) {
     if (event.type !== 'webhook.received') continue;
@@ -84,7 +105,9 @@ export async function writeEvents({ ctx, input }: { ctx: ServiceContext; input: 
 
   const leadIds = planned.flatMap(({ event, plan: p }) => (leadOf(p) ? [{ id: event.id, leadId: leadOf(p)!.id }] : []));
   if (leadIds.length > 0) {
-    await db.execute(sql`UPDATE events SET lead_id = v.lead_id FROM (SELECT unnest(${sql.param(leadIds.map((l) => l.id))}::uuid[]) AS id, unnest(${sql.param(leadIds.map((l) => l.leadId))}::uuid[]) AS lead_id) AS v WHERE events.id = v.id`);
+    await db.execute(
+      sql`UPDATE events SET lead_id = v.lead_id FROM (SELECT unnest(${sql.param(leadIds.map((l) => l.id))}::uuid[]) AS id, unnest(${sql.param(leadIds.map((l) => l.leadId))}::uuid[]) AS lead_id) AS v WHERE events.id = v.id`,
+    );
   }
   return { written: todo.map((e) => e.id), deliveryIds };
 }
@@ -99,7 +122,11 @@ async function claimInLedger(db: Queryable, batch: EventMessage[]): Promise<Set<
   const rows = await db
     .insert(events)
     .values(unique.map((e) => ({ id: e.id, type: e.type, state: 'stored' as const, occurredAt: new Date(e.occurred_at) })))
-    .onConflictDoUpdate({ target: events.id, set: { state: 'stored', reason: null, body: null, recordedAt: sql`now()` }, setWhere: sql`${events.state} = 'failed'` })
+    .onConflictDoUpdate({
+      target: events.id,
+      set: { state: 'stored', reason: null, body: null, recordedAt: sql`now()` },
+      setWhere: sql`${events.state} = 'failed'`,
+    })
     .returning({ id: events.id });
   return new Set(rows.map((r) => r.id));
 }
@@ -126,7 +153,11 @@ async function upsertLeads(db: Queryable, facts: ContactFact[]): Promise<Map<str
   if (facts.length === 0) return new Map();
   const byEmail = new Map<string, ContactFact[]>();
   for (const f of facts) byEmail.set(f.contact.email_normalized, [...(byEmail.get(f.contact.email_normalized) ?? []), f]);
-  const existing = await db.select().from(leads).where(inArray(leads.emailNormalized, [...byEmail.keys()])).for('update');
+  const existing = await db
+    .select()
+    .from(leads)
+    .where(inArray(leads.emailNormalized, [...byEmail.keys()]))
+    .for('update');
   const current = new Map(existing.map((l) => [l.emailNormalized, l]));
 
   const rows = [...byEmail].map(([emailNormalized, personFacts]) => {
@@ -149,7 +180,10 @@ async function upsertLeads(db: Queryable, facts: ContactFact[]): Promise<Map<str
     };
   });
   const newer = sql`excluded.last_seen_at >= ${leads.lastSeenAt}`;
-  const pick = (column: string) => sql.raw(`CASE WHEN excluded.last_seen_at >= leads.last_seen_at THEN COALESCE(excluded.${column}, leads.${column}) ELSE COALESCE(leads.${column}, excluded.${column}) END`);
+  const pick = (column: string) =>
+    sql.raw(
+      `CASE WHEN excluded.last_seen_at >= leads.last_seen_at THEN COALESCE(excluded.${column}, leads.${column}) ELSE COALESCE(leads.${column}, excluded.${column}) END`,
+    );
   const older = sql`excluded.created_at < ${leads.createdAt}`;
   const written = await db
     .insert(leads)

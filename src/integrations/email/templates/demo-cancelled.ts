@@ -1,4 +1,4 @@
-import { detailsHtml, detailsText, when, type DemoEmailData } from './demo-details';
+import { type DemoEmailData, detailsHtml, detailsText, when } from './demo-details';
 import { escapeHtml, layout } from './html';
 import type { EmailTemplate } from './types';
 

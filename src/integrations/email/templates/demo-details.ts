@@ -18,14 +18,30 @@ export interface DemoEmailData {
 /** "Mon, 2 Nov 2026, 09:00–09:30 (America/New_York)" from the RFC 3339 local times. */
 export function when(d: DemoEmailData): string {
   const start = d.local_start;
-  const date = new Date(`${start.slice(0, 10)}T00:00:00Z`).toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+  const date = new Date(`${start.slice(0, 10)}T00:00:00Z`).toLocaleDateString('en-GB', {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
   return `${date}, ${start.slice(11, 16)}–${d.local_end.slice(11, 16)} (${d.time_zone})`;
 }
 
 export function detailPairs(d: DemoEmailData): Array<[string, unknown]> {
   return d.audience === 'prospect'
-    ? [['When', when(d)], ['With', d.host.name]]
-    : [['When', when(d)], ['Prospect', d.prospect.name ?? d.prospect.email], ['Email', d.prospect.email], ['Company', d.prospect.company], ['Phone', d.prospect.phone], ['Notes', d.notes]];
+    ? [
+        ['When', when(d)],
+        ['With', d.host.name],
+      ]
+    : [
+        ['When', when(d)],
+        ['Prospect', d.prospect.name ?? d.prospect.email],
+        ['Email', d.prospect.email],
+        ['Company', d.prospect.company],
+        ['Phone', d.prospect.phone],
+        ['Notes', d.notes],
+      ];
 }
 
 /** Links to change the booking (prospect only). */

@@ -4,9 +4,11 @@ export { escapeHtml };
 
 /** Wraps a body in the minimal, client-safe layout every Leadgate email uses. */
 export function layout(title: string, bodyHtml: string): string {
-  return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
+  return (
+    `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
     `<body style="font-family:Arial,Helvetica,sans-serif;color:#1f2933;line-height:1.5;max-width:600px;margin:0 auto;padding:24px">` +
-    `${bodyHtml}</body></html>`;
+    `${bodyHtml}</body></html>`
+  );
 }
 
 /** Renders key/value rows as an HTML table (values escaped). */
@@ -18,5 +20,8 @@ export function rows(pairs: Array<[string, unknown]>): string {
 }
 
 export function textRows(pairs: Array<[string, unknown]>): string {
-  return pairs.filter(([, v]) => v !== undefined && v !== null && v !== '').map(([k, v]) => `${k}: ${v}`).join('\n');
+  return pairs
+    .filter(([, v]) => v !== undefined && v !== null && v !== '')
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('\n');
 }

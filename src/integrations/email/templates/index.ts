@@ -1,12 +1,12 @@
-import { leadConfirmation } from './lead-confirmation';
-import { salesNotification } from './sales-notification';
-import { downloadLink } from './download-link';
+import { lookup } from '../../../domain/lookup';
+import { displaySafe } from '../../../domain/text';
 import { demoCancelled } from './demo-cancelled';
 import { demoInvite } from './demo-invite';
 import { demoReminder } from './demo-reminder';
+import { downloadLink } from './download-link';
+import { leadConfirmation } from './lead-confirmation';
+import { salesNotification } from './sales-notification';
 import type { EmailTemplate } from './types';
-import { lookup } from '../../../domain/lookup';
-import { displaySafe } from '../../../domain/text';
 
 /** Every email Leadgate sends, by name. Each template lives in its own file next to this one. */
 export const EMAIL_TEMPLATES: Record<string, EmailTemplate> = {

@@ -1,6 +1,6 @@
+import { lookup } from '../../../domain/lookup';
 import { escapeHtml, layout } from './html';
 import type { EmailTemplate } from './types';
-import { lookup } from '../../../domain/lookup';
 
 /** To the person, only with marketing consent: we got your request, here is what happens next. */
 export const leadConfirmation: EmailTemplate = (raw) => {
@@ -16,7 +16,10 @@ export const leadConfirmation: EmailTemplate = (raw) => {
   const about = lookup(what, data.source) ?? 'your request';
   const subject = 'Thanks — we received your request';
   const text = `${greeting}\n\nThanks for ${about}. Someone from our team will get back to you within one business day.\n\nYou are receiving this because you agreed to hear from us. Reply "unsubscribe" at any time.`;
-  const html = layout(subject, `<p>${escapeHtml(greeting)}</p><p>Thanks for ${escapeHtml(about)}. Someone from our team will get back to you within one business day.</p>` +
-    `<p style="color:#52606d;font-size:12px">You are receiving this because you agreed to hear from us. Reply “unsubscribe” at any time.</p>`);
+  const html = layout(
+    subject,
+    `<p>${escapeHtml(greeting)}</p><p>Thanks for ${escapeHtml(about)}. Someone from our team will get back to you within one business day.</p>` +
+      `<p style="color:#52606d;font-size:12px">You are receiving this because you agreed to hear from us. Reply “unsubscribe” at any time.</p>`,
+  );
   return { subject, text, html };
 };

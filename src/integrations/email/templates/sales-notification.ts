@@ -22,19 +22,31 @@ export const salesNotification: EmailTemplate = (raw) => {
   const who = lead.name || lead.email;
   const subject = `New lead: ${who}${lead.company ? ` (${lead.company})` : ''} — ${lead.source.replaceAll('_', ' ')}`;
   const contact: Array<[string, unknown]> = [
-    ['Name', lead.name], ['Email', lead.email], ['Company', lead.company], ['Company domain', lead.company_domain], ['Phone', lead.phone], ['Source', lead.source],
+    ['Name', lead.name],
+    ['Email', lead.email],
+    ['Company', lead.company],
+    ['Company domain', lead.company_domain],
+    ['Phone', lead.phone],
+    ['Source', lead.source],
   ];
-  const details = Object.entries(submission).filter(([k]) => k !== 'contact').map(([k, v]): [string, unknown] => [label(k), show(v)]);
+  const details = Object.entries(submission)
+    .filter(([k]) => k !== 'contact')
+    .map(([k, v]): [string, unknown] => [label(k), show(v)]);
   const calc = calculation ? Object.entries(calculation).map(([k, v]): [string, unknown] => [label(k), show(v)]) : [];
-  const html = layout(subject, [
-    `<h2>New lead from ${escapeHtml(formName(lead.source))}</h2>`,
-    rows(contact),
-    details.length ? `<h3>What they sent</h3>${rows(details)}` : '',
-    calc.length ? `<h3>What they calculated</h3>${rows(calc)}` : '',
-    raw.admin_url ? `<p><a href="${escapeHtml(raw.admin_url)}">Open the lead</a></p>` : `<p style="color:#52606d">Lead id ${escapeHtml(lead.id)}</p>`,
-  ].join(''));
+  const html = layout(
+    subject,
+    [
+      `<h2>New lead from ${escapeHtml(formName(lead.source))}</h2>`,
+      rows(contact),
+      details.length ? `<h3>What they sent</h3>${rows(details)}` : '',
+      calc.length ? `<h3>What they calculated</h3>${rows(calc)}` : '',
+      raw.admin_url ? `<p><a href="${escapeHtml(raw.admin_url)}">Open the lead</a></p>` : `<p style="color:#52606d">Lead id ${escapeHtml(lead.id)}</p>`,
+    ].join(''),
+  );
   const text = [
-    `New lead from ${formName(lead.source)}`, '', textRows(contact),
+    `New lead from ${formName(lead.source)}`,
+    '',
+    textRows(contact),
     details.length ? `\nWhat they sent\n${textRows(details)}` : '',
     calc.length ? `\nWhat they calculated\n${textRows(calc)}` : '',
     `\nLead id ${lead.id}`,

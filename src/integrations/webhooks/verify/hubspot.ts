@@ -1,12 +1,22 @@
 import { base64ToBytes, concatBytes, utf8 } from '../../../crypto/encoding';
 import { hmacSha256Matches } from '../../../crypto/hmac';
 import { bodyDeliveryId, boundedId, isRecord, parseJson } from './body';
-import { reject, type InboundWebhook, type Verification } from './types';
+import { type InboundWebhook, reject, type Verification } from './types';
 
 /** The percent-escapes HubSpot decodes in the URI before it signs (its request-validation docs). */
 const DECODED: Record<string, string> = {
-  '%3A': ':', '%2F': '/', '%3F': '?', '%40': '@', '%21': '!', '%24': '$',
-  '%27': "'", '%28': '(', '%29': ')', '%2A': '*', '%2C': ',', '%3B': ';',
+  '%3A': ':',
+  '%2F': '/',
+  '%3F': '?',
+  '%40': '@',
+  '%21': '!',
+  '%24': '$',
+  '%27': "'",
+  '%28': '(',
+  '%29': ')',
+  '%2A': '*',
+  '%2C': ',',
+  '%3B': ';',
 };
 
 /** The URI as HubSpot signs it: the listed escapes decoded, no fragment. */
@@ -19,11 +29,7 @@ export function hubspotSignedUri(url: string): string {
  * method + URI + raw body + X-HubSpot-Request-Timestamp)); the timestamp is in milliseconds and
  * must be within the tolerance (HubSpot: 5 minutes).
  */
-export async function verifyHubspot(
-  req: InboundWebhook,
-  secrets: { clientSecret?: string; toleranceSeconds: number },
-  now: Date,
-): Promise<Verification> {
+export async function verifyHubspot(req: InboundWebhook, secrets: { clientSecret?: string; toleranceSeconds: number }, now: Date): Promise<Verification> {
   if (!secrets.clientSecret) return reject('not_configured');
   const signature = req.headers.get('x-hubspot-signature-v3');
   const timestamp = req.headers.get('x-hubspot-request-timestamp');

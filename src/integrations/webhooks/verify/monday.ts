@@ -1,7 +1,7 @@
 import { errors, jwtVerify } from 'jose';
 import { utf8 } from '../../../crypto/encoding';
 import { bodyDeliveryId, boundedId, isRecord, parseJson } from './body';
-import { reject, type InboundWebhook, type Verification } from './types';
+import { type InboundWebhook, reject, type Verification } from './types';
 
 /**
  * monday.com's URL handshake: `{"challenge": "…"}` answered with the same JSON. It changes nothing,
@@ -17,11 +17,7 @@ export function mondayChallenge(rawBody: string): string | null {
  * Every other call carries an `Authorization` JWT signed (HS256) with the app's signing secret. It must
  * verify, be unexpired, and — when it names an audience — be addressed to this very URL.
  */
-export async function verifyMonday(
-  req: InboundWebhook,
-  secrets: { signingSecret?: string },
-  now: Date,
-): Promise<Verification> {
+export async function verifyMonday(req: InboundWebhook, secrets: { signingSecret?: string }, now: Date): Promise<Verification> {
   if (!secrets.signingSecret) return reject('not_configured');
   const header = req.headers.get('authorization');
   if (!header) return reject('missing_header');

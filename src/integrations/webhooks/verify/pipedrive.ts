@@ -1,15 +1,12 @@
 import { secretsEqual } from '../../../crypto/hmac';
 import { bodyDeliveryId, boundedId, isRecord, parseJson } from './body';
-import { reject, type InboundWebhook, type Verification } from './types';
+import { type InboundWebhook, reject, type Verification } from './types';
 
 /**
  * Pipedrive does not sign its webhooks: the HTTP Basic credentials given when the webhook was created
  * come back on every call. Both parts are compared in constant time (hashed to equal length first).
  */
-export async function verifyPipedrive(
-  req: InboundWebhook,
-  secrets: { user?: string; password?: string },
-): Promise<Verification> {
+export async function verifyPipedrive(req: InboundWebhook, secrets: { user?: string; password?: string }): Promise<Verification> {
   if (!secrets.user || !secrets.password) return reject('not_configured');
   const header = req.headers.get('authorization');
   if (!header) return reject('missing_header');

@@ -1,18 +1,14 @@
 import { base64ToBytes } from '../../../crypto/encoding';
 import { standardSignatureMatches, standardWebhookKey } from '../standard-signature';
 import { boundedId } from './body';
-import { reject, type InboundWebhook, type Verification } from './types';
+import { type InboundWebhook, reject, type Verification } from './types';
 
 /**
  * Standard Webhooks (standardwebhooks.com): `webhook-signature` is a space-separated list of
  * `v1,<base64 HMAC-SHA256 of "${webhook-id}.${webhook-timestamp}.${body}">`. Any listed signature by
  * any configured secret passes, so a sender and Leadgate can rotate keys without a gap.
  */
-export async function verifyStandardWebhook(
-  req: InboundWebhook,
-  secrets: { secrets: string[]; toleranceSeconds: number },
-  now: Date,
-): Promise<Verification> {
+export async function verifyStandardWebhook(req: InboundWebhook, secrets: { secrets: string[]; toleranceSeconds: number }, now: Date): Promise<Verification> {
   const keys = secrets.secrets.map(standardWebhookKey).filter((k): k is Uint8Array => !!k && k.length > 0);
   if (keys.length === 0) return reject('not_configured');
   const id = req.headers.get('webhook-id');
