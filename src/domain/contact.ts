@@ -65,6 +65,10 @@ export function isSpam(input: { website?: string }): boolean {
   return !!input.website && input.website.trim().length > 0;
 }
 
+/** The fields of a lead that facts state, each remembered with when it was last stated. */
+export const STATED_FIELDS = ['email', 'name', 'company', 'company_domain', 'phone', 'consent.marketing', 'consent.analytics', 'consent.sms'] as const;
+export type StatedField = (typeof STATED_FIELDS)[number];
+
 /** The contact part of a lead row, as the merge sees it. */
 export interface LeadContact {
   email: string;
@@ -76,6 +80,8 @@ export interface LeadContact {
   firstTouch: Touch;
   lastTouch: Touch;
   consent: Consent;
+  /** When each field got its current value (ms): a later statement wins, an earlier one changes nothing. */
+  stated: Partial<Record<StatedField, number>>;
   /** Occurrence time of the newest fact applied (ms). */
   lastSeenAt: number;
   /** Occurrence time of the oldest fact applied (ms): the first touch's. */
@@ -90,49 +96,66 @@ export interface ContactFact {
 
 /**
  * Applies facts to a lead (or to nobody yet), in any order, with one result: the first touch is the
- * oldest fact's and never changes afterwards; contact data, the last touch and consent follow the newest
- * fact, and an older fact only fills gaps (a field the newer data leaves empty); consent is applied
- * purpose by purpose in the order the facts happened. Pure, so a batch can be merged in memory and
- * written with one statement, and the same facts applied one by one give the same lead.
+ * oldest fact's; the last touch the newest's; every field (name, company, phone, each consent purpose…)
+ * holds what the latest fact that stated it said, so an older fact arriving late only fills a field
+ * nothing newer has stated. Each field is its own last-writer-wins register keyed by occurrence time,
+ * which is what makes the result independent of arrival order and of how facts are split into batches.
+ * Pure, so a batch is merged in memory and written with one statement.
  */
 export function mergeContact(current: LeadContact | null, facts: ContactFact[]): LeadContact | null {
-  const ordered = [...facts].sort((a, b) => a.occurredAt - b.occurredAt);
   let lead = current;
-  for (const fact of ordered) lead = applyFact(lead, fact);
+  for (const fact of facts) lead = applyFact(lead, fact);
   return lead;
 }
 
-function applyFact(lead: LeadContact | null, { contact: c, occurredAt }: ContactFact): LeadContact {
-  if (!lead) {
-    return {
-      email: c.email,
-      name: c.name ?? null,
-      company: c.company ?? null,
-      companyDomain: c.company_domain ?? null,
-      phone: c.phone ?? null,
-      firstSource: c.touch.source,
-      firstTouch: c.touch,
-      lastTouch: c.touch,
-      consent: { ...(c.consent ?? {}) },
-      lastSeenAt: occurredAt,
-      firstSeenAt: occurredAt,
-    };
+function statedValues(c: ContactCapture): Partial<Record<StatedField, string | boolean>> {
+  const values: Partial<Record<StatedField, string | boolean>> = { email: c.email };
+  if (c.name) values.name = c.name;
+  if (c.company) values.company = c.company;
+  if (c.company_domain) values.company_domain = c.company_domain;
+  if (c.phone) values.phone = c.phone;
+  for (const purpose of ['marketing', 'analytics', 'sms'] as const) {
+    const v = c.consent?.[purpose];
+    if (typeof v === 'boolean') values[`consent.${purpose}`] = v;
   }
-  const newer = occurredAt >= lead.lastSeenAt;
-  const pick = (fresh: string | null | undefined, kept: string | null) => (newer ? (fresh ?? kept) : (kept ?? fresh ?? null));
-  const older = occurredAt < lead.firstSeenAt;
-  return {
-    email: newer ? c.email : lead.email,
-    name: pick(c.name, lead.name),
-    company: pick(c.company, lead.company),
-    companyDomain: pick(c.company_domain, lead.companyDomain),
-    phone: pick(c.phone, lead.phone),
-    firstSource: older ? c.touch.source : lead.firstSource,
-    firstTouch: older ? c.touch : lead.firstTouch,
-    lastTouch: newer ? c.touch : lead.lastTouch,
-    // A newer statement of a purpose overrides; an older one only fills a purpose never stated since.
-    consent: newer ? { ...lead.consent, ...(c.consent ?? {}) } : { ...(c.consent ?? {}), ...lead.consent },
-    lastSeenAt: Math.max(lead.lastSeenAt, occurredAt),
-    firstSeenAt: Math.min(lead.firstSeenAt, occurredAt),
-  };
+  return values;
+}
+
+function applyFact(lead: LeadContact | null, { contact: c, occurredAt }: ContactFact): LeadContact {
+  const next: LeadContact = lead
+    ? { ...lead, consent: { ...lead.consent }, stated: { ...lead.stated } }
+    : {
+        email: c.email,
+        name: null,
+        company: null,
+        companyDomain: null,
+        phone: null,
+        firstSource: c.touch.source,
+        firstTouch: c.touch,
+        lastTouch: c.touch,
+        consent: {},
+        stated: {},
+        lastSeenAt: occurredAt,
+        firstSeenAt: occurredAt,
+      };
+  for (const [field, value] of Object.entries(statedValues(c)) as Array<[StatedField, string | boolean]>) {
+    if (occurredAt < (next.stated[field] ?? Number.NEGATIVE_INFINITY)) continue;
+    next.stated[field] = occurredAt;
+    if (field === 'email') next.email = value as string;
+    else if (field === 'name') next.name = value as string;
+    else if (field === 'company') next.company = value as string;
+    else if (field === 'company_domain') next.companyDomain = value as string;
+    else if (field === 'phone') next.phone = value as string;
+    else next.consent[field.slice('consent.'.length) as keyof Consent] = value as boolean;
+  }
+  if (lead && occurredAt < lead.firstSeenAt) {
+    next.firstSeenAt = occurredAt;
+    next.firstSource = c.touch.source;
+    next.firstTouch = c.touch;
+  }
+  if (lead && occurredAt >= lead.lastSeenAt) {
+    next.lastSeenAt = occurredAt;
+    next.lastTouch = c.touch;
+  }
+  return next;
 }

@@ -68,6 +68,13 @@ describe('POST /api/v1/content/{slug}/download', () => {
       expect(toSales.data.lead).toMatchObject({ id: lead!.id, email, source: 'whitepaper_download' });
       expect(toSales.data.submission).toEqual({ asset_slug: SLUG, asset_title: 'State of B2B Sales 2026' });
       expect(toSales.data.calculation).toBeUndefined();
+      // Like every path that creates a lead, the download reaches the CRM (the lead, once).
+      const crm = await db
+        .select()
+        .from(deliveries)
+        .where(and(eq(deliveries.eventId, body.id), eq(deliveries.destination, 'crm')));
+      expect(crm.map((d) => [d.key, (d.payload as any).kind, (d.payload as any).contact.email])).toEqual([['hubspot', 'contact', email]]);
+      expect(res.headers.get('location')).toBe(`/api/v1/events/${body.id}`);
     } finally {
       await close();
     }

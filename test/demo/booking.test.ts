@@ -52,6 +52,8 @@ describe('POST /api/v1/demo-request', () => {
     const start = berlinSlot(1, '10:00');
     const { res, body } = await book(start, { consent: { marketing: true } });
     expect(res.status).toBe(201);
+    // The booking id is its demo.booked event's: Location opens it.
+    expect(res.headers.get('location')).toBe(`/api/v1/events/${body.booking_id}`);
     expect(body).toMatchObject({
       start: new Date(start).toISOString(),
       time_zone: 'America/New_York',

@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deliveries, leads } from '../../src/db/schema';
-import { hubSpotUpsertRequest } from '../../src/integrations/crm/hubspot';
-import { syncPipedrivePerson } from '../../src/integrations/crm/pipedrive';
+import { hubSpotUpsertRequest, syncHubSpotMeeting } from '../../src/integrations/crm/hubspot';
+import { syncPipedriveMeeting, syncPipedrivePerson } from '../../src/integrations/crm/pipedrive';
 import { sendGridRequest } from '../../src/integrations/email/sendgrid';
 import { sesRequest } from '../../src/integrations/email/ses';
 import { sendStandardWebhook } from '../../src/integrations/outbound-webhook/standard-webhook';
@@ -125,6 +125,106 @@ describe('provider request shapes', () => {
       'GET /api/v2/persons/search',
       'GET /v1/leads',
     ]);
+  });
+
+  it('HubSpot meeting: contact upserted, meeting looked up by its URL and created once, then moved on a reschedule', async () => {
+    const meetings = new Map<string, Record<string, string>>();
+    const seen: string[] = [];
+    let answerLost = true;
+    const fetcher = async (r: Request) => {
+      const url = new URL(r.url);
+      seen.push(`${r.method} ${url.pathname}`);
+      const body = r.method === 'GET' ? undefined : ((await r.json()) as any);
+      if (url.pathname.endsWith('/contacts/batch/upsert')) return Response.json({ status: 'COMPLETE', results: [{ id: '101', new: false, properties: {} }] });
+      if (url.pathname.endsWith('/meetings/search')) {
+        const wanted = body.filterGroups[0].filters[0];
+        expect(wanted).toMatchObject({ propertyName: 'hs_meeting_external_url', operator: 'EQ' });
+        const found = [...meetings].filter(([, p]) => p.hs_meeting_external_url === wanted.value).map(([id]) => ({ id, properties: {} }));
+        return Response.json({ total: found.length, results: found });
+      }
+      if (r.method === 'POST' && url.pathname === '/crm/v3/objects/meetings') {
+        expect(body.associations).toEqual([{ to: { id: '101' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 200 }] }]);
+        meetings.set('9001', body.properties);
+        // The first time, the answer never reaches us (a timeout after HubSpot created the meeting).
+        if (answerLost) {
+          answerLost = false;
+          throw new DOMException('The operation timed out.', 'TimeoutError');
+        }
+        return Response.json({ id: '9001', properties: body.properties }, { status: 201 });
+      }
+      if (r.method === 'PATCH') {
+        meetings.set(url.pathname.split('/').pop()!, { ...meetings.get(url.pathname.split('/').pop()!), ...body.properties });
+        return Response.json({ id: url.pathname.split('/').pop(), properties: body.properties });
+      }
+      throw new Error(`unexpected ${r.method} ${url.pathname}`);
+    };
+    const o = { accessToken: 'pat', apiUrl: 'https://api.hubapi.com', timeoutMs: 1000 };
+    const meeting = {
+      bookingId: 'b-1',
+      title: 'Product demo: Analytical with Berta',
+      start: '2026-12-07T09:00:00.000Z',
+      end: '2026-12-07T09:30:00.000Z',
+      status: 'scheduled' as const,
+      externalUrl: 'https://api.example.com/api/v1/events/b-1',
+      description: 'Booked through Leadgate.',
+    };
+    expect(await syncHubSpotMeeting(fetcher, o, contact, meeting)).toMatchObject({ ok: false, retryable: true });
+    // The retry finds the meeting the lost answer created and updates it: one meeting, not two.
+    expect(await syncHubSpotMeeting(fetcher, o, contact, meeting)).toMatchObject({ ok: true, reference: '101,meeting:9001' });
+    expect(meetings.size).toBe(1);
+    await syncHubSpotMeeting(fetcher, o, contact, { ...meeting, start: '2026-12-08T10:00:00.000Z', end: '2026-12-08T10:30:00.000Z', status: 'rescheduled' });
+    expect(meetings.get('9001')).toMatchObject({
+      hs_meeting_start_time: '2026-12-08T10:00:00.000Z',
+      hs_meeting_outcome: 'RESCHEDULED',
+      hs_meeting_title: meeting.title,
+    });
+    expect(seen.filter((s) => s === 'POST /crm/v3/objects/meetings')).toHaveLength(1);
+  });
+
+  it('Pipedrive meeting: a "meeting" activity of the person in UTC, found again by its booking, done when cancelled', async () => {
+    const activities: Array<Record<string, any>> = [];
+    const fetcher = async (r: Request) => {
+      const url = new URL(r.url);
+      if (url.pathname === '/api/v2/persons/search') return Response.json({ success: true, data: { items: [{ result_score: 1, item: { id: 42 } }] } });
+      if (url.pathname === '/v1/leads') return Response.json({ success: true, data: [{ id: 'adf21080-0e10-11eb-879b-05d71fb426ec' }] });
+      if (url.pathname === '/v1/persons/42/activities') return Response.json({ success: true, data: activities.length ? activities : null });
+      const body = (await r.json()) as Record<string, any>;
+      if (r.method === 'POST' && url.pathname === '/v1/activities') {
+        activities.push({ id: 7, ...body });
+        return Response.json({ success: true, data: { id: 7, ...body } }, { status: 201 });
+      }
+      if (r.method === 'PUT' && url.pathname === '/v1/activities/7') {
+        Object.assign(activities[0]!, body);
+        return Response.json({ success: true, data: activities[0] });
+      }
+      throw new Error(`unexpected ${r.method} ${url.pathname}`);
+    };
+    const o = { apiToken: 'tok', apiUrl: 'https://api.pipedrive.com', timeoutMs: 1000 };
+    const meeting = {
+      bookingId: 'b-2',
+      title: 'Product demo: Analytical with Nate',
+      start: '2026-12-07T14:30:00.000Z',
+      end: '2026-12-07T15:00:00.000Z',
+      status: 'scheduled' as const,
+      externalUrl: 'x',
+      description: 'Booked.',
+    };
+    expect(await syncPipedriveMeeting(fetcher, o, contact, meeting)).toMatchObject({
+      ok: true,
+      reference: 'person:42,lead:adf21080-0e10-11eb-879b-05d71fb426ec,activity:7',
+    });
+    expect(activities[0]).toMatchObject({
+      type: 'meeting',
+      due_date: '2026-12-07',
+      due_time: '14:30',
+      duration: '00:30',
+      person_id: 42,
+      lead_id: 'adf21080-0e10-11eb-879b-05d71fb426ec',
+      done: 0,
+    });
+    await syncPipedriveMeeting(fetcher, o, contact, { ...meeting, status: 'cancelled' });
+    expect(activities).toHaveLength(1);
+    expect(activities[0]).toMatchObject({ done: 1, subject: `Cancelled: ${meeting.title}` });
   });
 
   it('Twilio Messages: form-encoded To/From/Body with Basic auth', async () => {

@@ -1,6 +1,6 @@
 import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
-import type { Consent, Touch } from '../../domain/contact';
+import type { Consent, StatedField, Touch } from '../../domain/contact';
 
 /** One row per person, keyed by normalized email. */
 export const leads = pgTable(
@@ -19,6 +19,8 @@ export const leads = pgTable(
     firstTouch: jsonb('first_touch').$type<Touch>().notNull(),
     lastTouch: jsonb('last_touch').$type<Touch>().notNull(),
     consent: jsonb('consent').$type<Consent>().notNull(),
+    /** When each contact field and consent purpose was last stated (ms): a later fact wins, field by field. */
+    statedAt: jsonb('stated_at').$type<Partial<Record<StatedField, number>>>().notNull().default({}),
     /** Occurrence time of the newest fact applied; older facts arriving late only fill gaps. `created_at` is the oldest's. */
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

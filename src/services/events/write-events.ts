@@ -42,9 +42,9 @@ function plan(ctx: ServiceContext, event: EventMessage): EventPlan | null {
 /**
  * Writes a batch of events in the caller's transaction (`ctx.db`), in a small number of statements
  * whatever the batch size: the ledger (which makes it idempotent: an event already stored is skipped),
- * one read of the leads concerned, one multi-row upsert of the leads — the facts for one person merged
- * in memory by `mergeContact`, so first touch, newest data and consent come out as if each event had
- * been applied alone, in any order — then one insert each of history, calculations, downloads, booking
+ * a lock and one read of the leads concerned, one multi-row upsert of the leads — the facts for one person
+ * merged in memory by `mergeContact`, so first touch, newest data and consent come out as if each event
+ * had been applied alone, in any order — then one insert each of history, calculations, downloads, booking
  * mirrors and deliveries. A verified CRM webhook is applied on its own (it locks and moves its lead).
  */
 export async function writeEvents({ ctx, input }: { ctx: ServiceContext; input: EventMessage[] }): Promise<WrittenEvents> {
@@ -141,23 +141,24 @@ const asContact = (l: Lead): LeadContact => ({
   firstTouch: l.firstTouch,
   lastTouch: l.lastTouch,
   consent: l.consent,
+  stated: l.statedAt,
   lastSeenAt: l.lastSeenAt.getTime(),
   firstSeenAt: l.createdAt.getTime(),
 });
 
 /**
- * One read (locking the leads that exist) and one multi-row upsert for all the people of the batch.
- * The conflict clause keeps the same rules in SQL for a lead another consumer created meanwhile.
+ * All the people of the batch in three statements: a transaction-scoped advisory lock per email (in a
+ * fixed order, so two batches cannot deadlock; it also covers a person no row exists for yet), one read
+ * of their leads, and one multi-row upsert of what `mergeContact` made of the leads and the batch's facts.
+ * Holding the locks, the merge has seen the latest state of every one of them, so the upsert writes it as is.
  */
 async function upsertLeads(db: Queryable, facts: ContactFact[]): Promise<Map<string, Lead>> {
   if (facts.length === 0) return new Map();
   const byEmail = new Map<string, ContactFact[]>();
   for (const f of facts) byEmail.set(f.contact.email_normalized, [...(byEmail.get(f.contact.email_normalized) ?? []), f]);
-  const existing = await db
-    .select()
-    .from(leads)
-    .where(inArray(leads.emailNormalized, [...byEmail.keys()]))
-    .for('update');
+  const emails = [...byEmail.keys()].sort();
+  await lockPeople(db, emails);
+  const existing = await db.select().from(leads).where(inArray(leads.emailNormalized, emails));
   const current = new Map(existing.map((l) => [l.emailNormalized, l]));
 
   const rows = [...byEmail].map(([emailNormalized, personFacts]) => {
@@ -175,38 +176,45 @@ async function upsertLeads(db: Queryable, facts: ContactFact[]): Promise<Map<str
       firstTouch: merged.firstTouch,
       lastTouch: merged.lastTouch,
       consent: merged.consent,
+      statedAt: merged.stated,
       lastSeenAt: new Date(merged.lastSeenAt),
       createdAt: new Date(merged.firstSeenAt),
     };
   });
-  const newer = sql`excluded.last_seen_at >= ${leads.lastSeenAt}`;
-  const pick = (column: string) =>
-    sql.raw(
-      `CASE WHEN excluded.last_seen_at >= leads.last_seen_at THEN COALESCE(excluded.${column}, leads.${column}) ELSE COALESCE(leads.${column}, excluded.${column}) END`,
-    );
-  const older = sql`excluded.created_at < ${leads.createdAt}`;
   const written = await db
     .insert(leads)
     .values(rows)
     .onConflictDoUpdate({
       target: leads.emailNormalized,
       set: {
-        email: sql`CASE WHEN ${newer} THEN excluded.email ELSE ${leads.email} END`,
-        name: pick('name'),
-        company: pick('company'),
-        companyDomain: pick('company_domain'),
-        phone: pick('phone'),
-        firstSource: sql`CASE WHEN ${older} THEN excluded.first_source ELSE ${leads.firstSource} END`,
-        firstTouch: sql`CASE WHEN ${older} THEN excluded.first_touch ELSE ${leads.firstTouch} END`,
-        lastTouch: sql`CASE WHEN ${newer} THEN excluded.last_touch ELSE ${leads.lastTouch} END`,
-        consent: sql`CASE WHEN ${newer} THEN ${leads.consent} || excluded.consent ELSE excluded.consent || ${leads.consent} END`,
-        lastSeenAt: sql`GREATEST(${leads.lastSeenAt}, excluded.last_seen_at)`,
-        createdAt: sql`LEAST(${leads.createdAt}, excluded.created_at)`,
+        email: sql`excluded.email`,
+        name: sql`excluded.name`,
+        company: sql`excluded.company`,
+        companyDomain: sql`excluded.company_domain`,
+        phone: sql`excluded.phone`,
+        firstSource: sql`excluded.first_source`,
+        firstTouch: sql`excluded.first_touch`,
+        lastTouch: sql`excluded.last_touch`,
+        consent: sql`excluded.consent`,
+        statedAt: sql`excluded.stated_at`,
+        lastSeenAt: sql`excluded.last_seen_at`,
+        createdAt: sql`excluded.created_at`,
         updatedAt: sql`now()`,
       },
     })
     .returning();
   return new Map(written.map((l) => [l.emailNormalized, l]));
+}
+
+/**
+ * Serializes every writer of a person's contact data for the rest of the transaction. Everything that
+ * writes a lead's contact fields takes it first (the batch writer; a manager's edit).
+ */
+export async function lockPeople(db: Queryable, emailsNormalized: string[]): Promise<void> {
+  if (emailsNormalized.length === 0) return;
+  await db.execute(
+    sql`SELECT pg_advisory_xact_lock(hashtextextended(e, 7210)) FROM unnest(${sql.param([...emailsNormalized].sort())}::text[]) AS e ORDER BY e`,
+  );
 }
 
 /** The reporting mirror of the Scheduler's bookings: one row per booking, the highest SEQUENCE wins (queue order is not guaranteed). */
