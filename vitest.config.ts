@@ -22,6 +22,18 @@ process.env.LEADGATE_TEST_BRIDGE_PORT ??= String(await freePort());
 // A password of its own per run: the throwaway cluster listens on loopback, where anyone on the machine can knock.
 process.env.LEADGATE_TEST_PG_PASSWORD ??= randomBytes(18).toString('base64url');
 
+/** A demo host's week in the tests: 09:00–17:00 on weekdays, 30-minute slots, an hour's notice. */
+const NINE_TO_FIVE = [['09:00', '17:00']];
+const TEST_HOST = {
+  working_hours: { mon: NINE_TO_FIVE, tue: NINE_TO_FIVE, wed: NINE_TO_FIVE, thu: NINE_TO_FIVE, fri: NINE_TO_FIVE },
+  slot_minutes: 30,
+  buffer_before_minutes: 0,
+  buffer_after_minutes: 0,
+  min_notice_minutes: 60,
+  max_per_day: 8,
+  holidays: [],
+};
+
 export const TEST_VARS = {
   ENVIRONMENT: 'test',
   DATABASE_URL: `postgres://leadgate:${process.env.LEADGATE_TEST_PG_PASSWORD}@127.0.0.1:${process.env.LEADGATE_TEST_PG_PORT}/leadgate`,
@@ -65,32 +77,8 @@ export const TEST_VARS = {
   CRM_STATUS_MAP: JSON.stringify({ monday: { Won: 'customer', 'Lost deal': 'lost', Working: 'contacted' } }),
   // Demo scheduling (test/demo): two hosts whose working hours overlap only in the afternoon (Berlin) / morning (New York).
   DEMO_HOSTS: JSON.stringify([
-    {
-      id: 'berlin',
-      name: 'Berta Berlin',
-      email: 'berta@leadgate-test.com',
-      time_zone: 'Europe/Berlin',
-      working_hours: { mon: [['09:00', '17:00']], tue: [['09:00', '17:00']], wed: [['09:00', '17:00']], thu: [['09:00', '17:00']], fri: [['09:00', '17:00']] },
-      slot_minutes: 30,
-      buffer_before_minutes: 0,
-      buffer_after_minutes: 0,
-      min_notice_minutes: 60,
-      max_per_day: 8,
-      holidays: [],
-    },
-    {
-      id: 'newyork',
-      name: 'Nate York',
-      email: 'nate@leadgate-test.com',
-      time_zone: 'America/New_York',
-      working_hours: { mon: [['09:00', '17:00']], tue: [['09:00', '17:00']], wed: [['09:00', '17:00']], thu: [['09:00', '17:00']], fri: [['09:00', '17:00']] },
-      slot_minutes: 30,
-      buffer_before_minutes: 0,
-      buffer_after_minutes: 0,
-      min_notice_minutes: 60,
-      max_per_day: 8,
-      holidays: [],
-    },
+    { ...TEST_HOST, id: 'berlin', name: 'Berta Berlin', email: 'berta@leadgate-test.com', time_zone: 'Europe/Berlin' },
+    { ...TEST_HOST, id: 'newyork', name: 'Nate York', email: 'nate@leadgate-test.com', time_zone: 'America/New_York' },
   ]),
   BOOKING_LINK_SECRET: 'test-booking-link-secret-0123456789abcdef',
   DEMO_ATTEMPTS_PER_HOUR: '5',
