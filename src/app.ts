@@ -34,14 +34,15 @@ export function createApp() {
       c.executionCtx.waitUntil(database.close());
     }
   });
-  app.use('/api/*', async (c, next) =>
+  app.use(
+    '/api/*',
     cors({
-      origin: (origin) => (c.var.config.core.corsOrigins.includes(origin) ? origin : null),
+      origin: (origin, c) => (c.var.config.core.corsOrigins.includes(origin) ? origin : null),
       allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
       allowHeaders: ['content-type', 'idempotency-key', 'authorization', 'if-match', 'x-site-key'],
       exposeHeaders: ['retry-after', 'x-request-id', 'idempotent-replayed', 'location', 'etag'],
       maxAge: 600,
-    })(c, next),
+    }),
   );
   app.use('/api/*', async (c, next) => {
     await next();

@@ -139,5 +139,5 @@ export async function startStack({
     await stop();
     throw err;
   }
-  return { origin, stop };
+  return { origin, stop, databaseUrl: pg.url };
 }

@@ -4,6 +4,7 @@ import type { Queryable } from '../db/client';
 import { type Delivery, deliveries, deliveryAttempts } from '../db/schema';
 import { backoffSeconds, MAX_QUEUE_DELAY_SECONDS } from '../domain/backoff';
 import { newId } from '../domain/ids';
+import { CaptureSink } from '../integrations/capture/capture-log';
 import type { SendResult } from '../integrations/provider-call';
 import { describeError, logger } from '../logger';
 import { crmSyncOf, sendDelivery, sendHubSpotBatch } from './destinations';
@@ -48,7 +49,10 @@ export async function deliverBatch(env: Env, config: Config, db: Queryable, ids:
   if (claimed.length === 0) return outcomes;
 
   const started = Date.now();
-  const results = await send(env, config, claimed);
+  const capture = new CaptureSink(env);
+  const results = await send(capture, config, claimed);
+  // Capture mode (local dev) only: the record of what would have been sent; losing it must not resend anything.
+  await capture.flush().catch((err: unknown) => logger.warn('delivery.capture_not_recorded', { error: describeError(err) }));
   const settled = settlements(config, claimed, results, Date.now() - started);
   await writeSettlements(db, settled);
   const exhausted = settled
@@ -72,23 +76,25 @@ export async function deliverBatch(env: Env, config: Config, db: Queryable, ids:
       })),
     )
     .catch((err: unknown) => logger.error('delivery.attempts_not_logged', { count: settled.length, error: describeError(err) }));
+  // One line per batch; a line of its own for each delivery that did not go through.
+  let delivered = 0;
   for (const s of settled) {
-    const log = {
+    outcomes.set(s.row.id, s.outcome);
+    if (s.result.ok) {
+      delivered++;
+      continue;
+    }
+    const event = s.outcome.action === 'retry' ? 'delivery.retry_scheduled' : s.outcome.reason === 'dead_lettered' ? 'delivery.exhausted' : 'delivery.rejected';
+    logger.warn(event, {
       delivery_id: s.row.id,
       destination: s.row.destination,
       key: s.row.key,
       attempt: s.row.attempts,
       duration_ms: s.durationMs,
       status_code: s.statusCode,
-    };
-    if (s.result.ok) logger.info('delivery.delivered', log);
-    else
-      logger.warn(
-        s.outcome.action === 'retry' ? 'delivery.retry_scheduled' : s.outcome.reason === 'dead_lettered' ? 'delivery.exhausted' : 'delivery.rejected',
-        log,
-      );
-    outcomes.set(s.row.id, s.outcome);
+    });
   }
+  logger.info('deliveries.batch_worked', { claimed: settled.length, delivered, not_delivered: settled.length - delivered, duration_ms: Date.now() - started });
   return outcomes;
 }
 
@@ -115,7 +121,7 @@ async function unclaimed(db: Queryable, ids: string[]): Promise<Map<string, Deli
 }
 
 /** Calls the providers: HubSpot contact upserts together (up to 100 per call), the rest one by one, bounded per destination. */
-async function send(env: Env, config: Config, rows: Delivery[]): Promise<Map<string, SendResult>> {
+async function send(capture: CaptureSink, config: Config, rows: Delivery[]): Promise<Map<string, SendResult>> {
   const results = new Map<string, SendResult>();
   const hubspotContacts = rows.filter((r) => r.destination === 'crm' && r.key === 'hubspot' && crmSyncOf(r).kind === 'contact');
   const batched = new Set(hubspotContacts.length > 1 ? hubspotContacts.map((r) => r.id) : []);
@@ -125,27 +131,27 @@ async function send(env: Env, config: Config, rows: Delivery[]): Promise<Map<str
 
   await Promise.all([
     ...[...groups.values()].map((group) =>
-      eachWithLimit(group, CONCURRENCY_PER_DESTINATION, async (row) => results.set(row.id, await attempt(env, config, row))),
+      eachWithLimit(group, CONCURRENCY_PER_DESTINATION, async (row) => results.set(row.id, await attempt(capture, config, row))),
     ),
     (async () => {
       const chunks: Delivery[][] = [];
       for (let i = 0; i < batched.size; i += 100) chunks.push(hubspotContacts.slice(i, i + 100));
       for (const chunk of chunks) {
-        const batch = await sendHubSpotBatch(env, config, chunk).catch(
+        const batch = await sendHubSpotBatch(capture, config, chunk).catch(
           (err: unknown): SendResult => ({ ok: false, retryable: true, error: `adapter error: ${describeError(err)}` }),
         );
         // A refused batch: each contact on its own, so one bad record cannot hold back the others.
         if (batch.ok) for (const row of chunk) results.set(row.id, { ...batch, reference: undefined });
-        else await eachWithLimit(chunk, CONCURRENCY_PER_DESTINATION, async (row) => results.set(row.id, await attempt(env, config, row)));
+        else await eachWithLimit(chunk, CONCURRENCY_PER_DESTINATION, async (row) => results.set(row.id, await attempt(capture, config, row)));
       }
     })(),
   ]);
   return results;
 }
 
-async function attempt(env: Env, config: Config, row: Delivery): Promise<SendResult> {
+async function attempt(capture: CaptureSink, config: Config, row: Delivery): Promise<SendResult> {
   try {
-    return await sendDelivery(env, config, row);
+    return await sendDelivery(capture.env, config, row, capture);
   } catch (err) {
     return { ok: false, retryable: true, error: `adapter error: ${describeError(err)}`.slice(0, 500) };
   }

@@ -1,7 +1,7 @@
 import { type Config, providerIsLive } from '../config';
 import type { Delivery } from '../db/schema';
 import { captureFetch } from '../integrations/capture/capture-fetch';
-import { captureLog } from '../integrations/capture/capture-log';
+import { CaptureSink } from '../integrations/capture/capture-log';
 import { syncHubSpotMeeting, upsertHubSpotContacts } from '../integrations/crm/hubspot';
 import { syncPipedriveMeeting, syncPipedrivePerson } from '../integrations/crm/pipedrive';
 import type { CrmContact, CrmSync } from '../integrations/crm/types';
@@ -28,11 +28,11 @@ export function crmSyncOf(d: Delivery): CrmSync {
 }
 
 /** One HubSpot batch upsert for several CRM contact deliveries (live or captured, like a single one). */
-export function sendHubSpotBatch(env: Env, config: Config, rows: Delivery[]): Promise<SendResult> {
+export function sendHubSpotBatch(capture: CaptureSink, config: Config, rows: Delivery[]): Promise<SendResult> {
   const { crm, delivery } = config;
   const live = isLive(delivery, 'hubspot');
   if (!crm.hubspot.accessToken && live) return Promise.resolve(notConfigured('HUBSPOT_ACCESS_TOKEN'));
-  const fetcher = live ? liveFetch : captureFetch(env, 'crm', 'hubspot');
+  const fetcher = live ? liveFetch : captureFetch(capture, 'crm', 'hubspot');
   const contacts = rows.map((r) => crmSyncOf(r).contact);
   return upsertHubSpotContacts(
     fetcher,
@@ -41,19 +41,30 @@ export function sendHubSpotBatch(env: Env, config: Config, rows: Delivery[]): Pr
   );
 }
 
-/** Hands one delivery to its provider (or, in capture mode, to the capture log). Never throws for a provider's answer. */
-export async function sendDelivery(env: Env, config: Config, d: Delivery): Promise<SendResult> {
+/**
+ * Hands one delivery to its provider (or, in capture mode, to `capture`; without one, to a capture of its
+ * own written at once). Never throws for a provider's answer.
+ */
+export async function sendDelivery(env: Env, config: Config, d: Delivery, capture?: CaptureSink): Promise<SendResult> {
+  if (capture) return send(config, d, capture);
+  const own = new CaptureSink(env);
+  const result = await send(config, d, own);
+  await own.flush();
+  return result;
+}
+
+function send(config: Config, d: Delivery, capture: CaptureSink): Promise<SendResult> {
   switch (d.destination) {
     case 'email':
-      return sendEmail(env, config, d.payload as unknown as EmailMessage);
+      return sendEmail(capture, config, d.payload as unknown as EmailMessage);
     case 'crm':
-      return sendCrm(env, config, d.key, crmSyncOf(d));
+      return sendCrm(capture, config, d.key, crmSyncOf(d));
     case 'sms': {
       const { sms, delivery } = config;
       const live = isLive(delivery, 'twilio');
-      if (live && !(sms.accountSid && sms.authToken && sms.from)) return notConfigured('Twilio');
+      if (live && !(sms.accountSid && sms.authToken && sms.from)) return Promise.resolve(notConfigured('Twilio'));
       return sendSms(
-        live ? liveFetch : captureFetch(env, 'sms', 'twilio'),
+        live ? liveFetch : captureFetch(capture, 'sms', 'twilio'),
         {
           accountSid: sms.accountSid ?? 'ACcapture',
           authToken: sms.authToken ?? 'capture',
@@ -67,9 +78,9 @@ export async function sendDelivery(env: Env, config: Config, d: Delivery): Promi
     case 'webhook': {
       const { productWebhook, delivery } = config;
       const live = isLive(delivery, 'product_webhook');
-      if (live && (!productWebhook.url || !productWebhook.secret)) return notConfigured('PRODUCT_WEBHOOK_URL / PRODUCT_WEBHOOK_SECRET');
+      if (live && (!productWebhook.url || !productWebhook.secret)) return Promise.resolve(notConfigured('PRODUCT_WEBHOOK_URL / PRODUCT_WEBHOOK_SECRET'));
       return sendStandardWebhook(
-        live ? liveFetch : captureFetch(env, 'webhook', 'product_webhook'),
+        live ? liveFetch : captureFetch(capture, 'webhook', 'product_webhook'),
         {
           url: productWebhook.url ?? 'https://product.example.com/webhooks/leadgate',
           secret: productWebhook.secret ?? 'whsec_Y2FwdHVyZS1tb2RlLXNlY3JldA==',
@@ -80,14 +91,14 @@ export async function sendDelivery(env: Env, config: Config, d: Delivery): Promi
       );
     }
     default:
-      return notConfigured(`destination "${d.destination}"`);
+      return Promise.resolve(notConfigured(`destination "${d.destination}"`));
   }
 }
 
-function sendCrm(env: Env, config: Config, provider: string, sync: CrmSync): Promise<SendResult> {
+function sendCrm(capture: CaptureSink, config: Config, provider: string, sync: CrmSync): Promise<SendResult> {
   const { crm, delivery } = config;
   const live = isLive(delivery, provider);
-  const fetcher = live ? liveFetch : captureFetch(env, 'crm', provider);
+  const fetcher = live ? liveFetch : captureFetch(capture, 'crm', provider);
   const timeoutMs = delivery.timeoutMs;
   if (provider === 'hubspot') {
     if (!crm.hubspot.accessToken && live) return Promise.resolve(notConfigured('HUBSPOT_ACCESS_TOKEN'));
@@ -102,15 +113,13 @@ function sendCrm(env: Env, config: Config, provider: string, sync: CrmSync): Pro
   return Promise.resolve(notConfigured(`CRM "${provider}"`));
 }
 
-async function sendEmail(env: Env, config: Config, m: EmailMessage): Promise<SendResult> {
+async function sendEmail(capture: CaptureSink, config: Config, m: EmailMessage): Promise<SendResult> {
   const { email, delivery } = config;
   const provider = email.provider;
   if (!isLive(delivery, provider)) {
     // Capture: render exactly what the person would read, attachments included.
     const rendered = renderEmail(m.template, m.data);
-    await captureLog(env).record({
-      id: crypto.randomUUID(),
-      at: new Date().toISOString(),
+    capture.add({
       kind: 'email',
       provider: `${provider} (captured)`,
       summary: `${m.template} → ${m.to.map((t) => t.email).join(', ')}: ${rendered.subject}`,

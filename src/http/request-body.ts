@@ -49,8 +49,8 @@ const fatalUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
  * A JSON request body → its text, checked in this order: content type (415), UTF-8 (400), JSON syntax
  * (400), nesting depth (422) and characters Postgres cannot store (422). Returns '' for an empty body.
  */
-export function checkJsonBody(bytes: Uint8Array, contentType: string | undefined): string {
-  if (bytes.byteLength === 0) return '';
+export function checkJsonBody(bytes: Uint8Array, contentType: string | undefined): { text: string; value?: unknown } {
+  if (bytes.byteLength === 0) return { text: '' };
   if (!JSON_TYPE.test(contentType ?? '')) throw new ServiceError('unsupported_media_type', { detail: 'Send the body as application/json.' });
   let text: string;
   try {
@@ -72,7 +72,7 @@ export function checkJsonBody(bytes: Uint8Array, contentType: string | undefined
     });
   }
   if (bad.length > 0) throw new ServiceError('validation_failed', { detail: bad.map((f) => `${f.field}: ${f.message}`).join('; '), fieldErrors: bad });
-  return text;
+  return { text, value: parsed };
 }
 
 /**

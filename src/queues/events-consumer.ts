@@ -40,6 +40,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env, exec
     unreadable.push({ msg, failed: envelope.success ? { id: envelope.data.id, type: envelope.data.type, reason, body: msg.body } : undefined });
   }
 
+  const started = Date.now();
   const { db, close } = openDatabase(config.core);
   try {
     const deliveryIds = await db.transaction(async (tx) => {
@@ -50,7 +51,12 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env, exec
       return (await writeEvents({ ctx: consumerContext(env, config, execution, tx), input: work.map((w) => w.event) })).deliveryIds;
     });
     for (const m of batch.messages) m.ack();
-    logger.info('events.batch_written', { size: batch.messages.length, unreadable: unreadable.length, deliveries: deliveryIds.length });
+    logger.info('events.batch_written', {
+      size: batch.messages.length,
+      unreadable: unreadable.length,
+      deliveries: deliveryIds.length,
+      duration_ms: Date.now() - started,
+    });
     await eventsSettled({ env, core: config.core }, [...work.map((w) => w.event.id), ...unreadable.flatMap((u) => (u.failed ? [u.failed.id] : []))]);
     // After the commit: a lost send here is recovered by the cron sweep, never by losing the delivery.
     await enqueueDeliveries(db, env, deliveryIds);

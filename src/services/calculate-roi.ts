@@ -1,7 +1,7 @@
 import { type ContactInput, isSpam, toContactCapture } from '../domain/contact';
 import { newId } from '../domain/ids';
 import { calculateRoi, HORIZON_MONTHS, type Industry, type IndustryBenchmark, type RoiResult } from '../domain/roi';
-import { emailDomain, logger } from '../logger';
+import { logger } from '../logger';
 import type { RoiCalculatedEvent } from '../messages/events';
 import { publishEvents } from '../messages/publish';
 import { admitSubmission } from './admit-submission';
@@ -117,12 +117,6 @@ export async function calculateRoiForProspect({
     ...(contact ? { contact } : {}),
   };
   await publishEvents({ env: ctx.env, core: ctx.config.core }, [event]);
-  logger.info('roi.calculated', {
-    request_id: ctx.requestId,
-    event_id: id,
-    industry: request.industry,
-    with_email: !!contact,
-    email_domain: contact && emailDomain(contact.email_normalized),
-  });
+
   return answer;
 }

@@ -1,7 +1,7 @@
 import { type ContactInput, isSpam, toContactCapture } from '../domain/contact';
 import { newId } from '../domain/ids';
 import { downloadQuery, signDownload } from '../domain/signed-link';
-import { emailDomain, logger } from '../logger';
+import { logger } from '../logger';
 import type { ContentDownloadedEvent } from '../messages/events';
 import { publishEvents } from '../messages/publish';
 import { admitSubmission } from './admit-submission';
@@ -75,6 +75,5 @@ export async function captureDownload({
     contact,
   };
   await publishEvents({ env: ctx.env, core: ctx.config.core }, [event]);
-  logger.info('content.download_granted', { request_id: ctx.requestId, event_id: id, asset_slug: slug, email_domain: emailDomain(contact.email_normalized) });
   return { id, download_url, expires_at };
 }

@@ -1,6 +1,6 @@
 import { type ContactInput, isSpam, toContactCapture } from '../domain/contact';
 import { newId } from '../domain/ids';
-import { emailDomain, logger } from '../logger';
+import { logger } from '../logger';
 import type { LeadSubmittedEvent } from '../messages/events';
 import { publishEvents } from '../messages/publish';
 import { admitSubmission } from './admit-submission';
@@ -42,6 +42,5 @@ export async function captureLead({
   const { email, name, company, company_domain, phone, consent, utm, referrer, landing_page, website, turnstile_token, source, ...details } = submission;
   const event: LeadSubmittedEvent = { id, type: 'lead.submitted', occurred_at: occurredAt, request_id: ctx.requestId, source, contact, details };
   await publishEvents({ env: ctx.env, core: ctx.config.core }, [event]);
-  logger.info('lead.accepted', { request_id: ctx.requestId, event_id: id, source, email_domain: emailDomain(contact.email_normalized) });
   return { id };
 }

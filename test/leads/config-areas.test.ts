@@ -9,7 +9,11 @@ const app = createApp();
 async function post(envOverride: Record<string, unknown>, path: string, body: unknown) {
   const ctx = createExecutionContext();
   const res = await app.fetch(
-    new Request(`https://api.example.com${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'cf-connecting-ip': uniqueIp() }, body: JSON.stringify(body) }),
+    new Request(`https://api.example.com${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'cf-connecting-ip': uniqueIp() },
+      body: JSON.stringify(body),
+    }),
     { ...env, ...envOverride } as Env,
     ctx,
   );
@@ -30,14 +34,24 @@ describe('configuration is parsed per area: a bad value breaks only the feature 
     expect(loadConfig(broken).core.publicOrigin).toBe('https://api.example.com');
 
     const demo = await post({ BOOKING_LINK_SECRET: 'too-short' }, '/api/v1/demo-request', {
-      name: 'Jane', email: uniqueEmail('cfg'), company: 'Acme', start: new Date(Date.now() + 86_400_000).toISOString(), time_zone: 'Europe/Berlin', turnstile_token: 'XXXX.DUMMY.TOKEN.XXXX',
+      name: 'Jane',
+      email: uniqueEmail('cfg'),
+      company: 'Acme',
+      start: new Date(Date.now() + 86_400_000).toISOString(),
+      time_zone: 'Europe/Berlin',
+      turnstile_token: 'XXXX.DUMMY.TOKEN.XXXX',
     });
     expect(demo.status).toBe(503);
     const problem = (await demo.json()) as { code: string; detail: string };
     expect(problem).toMatchObject({ code: 'service_unavailable', detail: 'This feature (demo booking) is not available right now.' });
     expect(JSON.stringify(problem)).not.toContain('BOOKING_LINK_SECRET');
 
-    const lead = await post({ BOOKING_LINK_SECRET: 'too-short' }, '/api/v1/leads', { email: uniqueEmail('cfg'), source: 'pricing', plan: 'growth', turnstile_token: 'XXXX.DUMMY.TOKEN.XXXX' });
+    const lead = await post({ BOOKING_LINK_SECRET: 'too-short' }, '/api/v1/leads', {
+      email: uniqueEmail('cfg'),
+      source: 'pricing',
+      plan: 'growth',
+      turnstile_token: 'XXXX.DUMMY.TOKEN.XXXX',
+    });
     expect(lead.status).toBe(202);
   });
 

@@ -13,8 +13,8 @@ const READS_NO_BODY = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function urlGuard(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const bad: FieldError[] = [];
-    const url = new URL(c.req.url);
-    for (const [name, value] of url.searchParams) {
+    const query = c.req.url.includes('?') ? new URL(c.req.url).searchParams : [];
+    for (const [name, value] of query) {
       if (unstorableReason(name) || unstorableReason(value))
         bad.push({ field: unstorableReason(name) ? '(query)' : name, code: 'invalid_characters', message: 'contains characters that are not allowed' });
     }
@@ -36,9 +36,11 @@ export function jsonBodyGuard(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (READS_NO_BODY.has(c.req.method)) return next();
     const bytes = await readBodyLimited(c.req.raw, c.var.config.core.maxBodyBytes);
-    const text = checkJsonBody(bytes, c.req.header('content-type'));
-    // Hono keeps the promise of each body form it has read (its type says the value).
+    const { text, value } = checkJsonBody(bytes, c.req.header('content-type'));
+    // Hono keeps the promise of each body form it has read (its type says the value)...
     (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(text);
+    // ...and its validator would parse the text again: hand it the value parsed here.
+    if (value !== undefined) c.req.json = <T>() => Promise.resolve(value as T);
     return next();
   };
 }

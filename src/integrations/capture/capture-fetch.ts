@@ -1,5 +1,5 @@
 import type { Fetcher } from '../provider-call';
-import { captureLog } from './capture-log';
+import type { CaptureSink } from './capture-log';
 
 const SECRET_HEADERS = new Set(['authorization', 'x-api-token', 'x-amz-security-token', 'x-amz-date']);
 
@@ -28,7 +28,7 @@ export function simulatedAnswer(provider: string, request: Request): Response {
  * capture log and answers like the provider would. Used for every provider not listed in LIVE_PROVIDERS
  * when PROVIDER_MODE=capture.
  */
-export function captureFetch(env: Env, kind: string, provider: string): Fetcher {
+export function captureFetch(sink: CaptureSink, kind: string, provider: string): Fetcher {
   return async (request) => {
     const headers: Record<string, string> = {};
     request.headers.forEach((v, k) => {
@@ -41,9 +41,7 @@ export function captureFetch(env: Env, kind: string, provider: string): Fetcher 
     } catch {
       // form-encoded bodies stay text
     }
-    await captureLog(env).record({
-      id: crypto.randomUUID(),
-      at: new Date().toISOString(),
+    sink.add({
       kind,
       provider,
       summary: `${request.method} ${new URL(request.url).pathname}`,

@@ -22,10 +22,12 @@ export class CaptureLog extends DurableObject<Env> {
     ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS entries (seq INTEGER PRIMARY KEY AUTOINCREMENT, entry TEXT NOT NULL)');
   }
 
-  async record(entry: CapturedMessage): Promise<void> {
+  /** Records a batch of captured messages in one call (a delivery batch's worth). */
+  async record(entries: CapturedMessage[]): Promise<void> {
     const sql = this.ctx.storage.sql;
-    const { seq } = sql.exec<{ seq: number }>('INSERT INTO entries (entry) VALUES (?) RETURNING seq', JSON.stringify(entry)).one();
-    if (seq % 50 === 0) sql.exec('DELETE FROM entries WHERE seq <= ?', seq - 500);
+    let last = 0;
+    for (const entry of entries) last = sql.exec<{ seq: number }>('INSERT INTO entries (entry) VALUES (?) RETURNING seq', JSON.stringify(entry)).one().seq;
+    sql.exec('DELETE FROM entries WHERE seq <= ?', last - 500);
   }
 
   /** Newest first. */
@@ -43,4 +45,23 @@ export class CaptureLog extends DurableObject<Env> {
 
 export function captureLog(env: Env) {
   return env.CAPTURE_LOG.get(env.CAPTURE_LOG.idFromName('captured'));
+}
+
+/**
+ * Where capture mode puts what it records: collected while a batch of deliveries is worked and written
+ * to the capture log in one call at the end, the way a batch of real calls costs one round trip each.
+ */
+export class CaptureSink {
+  private readonly entries: CapturedMessage[] = [];
+  constructor(readonly env: Env) {}
+
+  add(entry: Omit<CapturedMessage, 'id' | 'at'>): void {
+    this.entries.push({ id: crypto.randomUUID(), at: new Date().toISOString(), ...entry });
+  }
+
+  async flush(): Promise<void> {
+    if (this.entries.length === 0) return;
+    const batch = this.entries.splice(0);
+    await captureLog(this.env).record(batch);
+  }
 }

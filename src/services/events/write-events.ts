@@ -41,17 +41,17 @@ function plan(ctx: ServiceContext, event: EventMessage): EventPlan | null {
 
 /**
  * Writes a batch of events in the caller's transaction (`ctx.db`), in a small number of statements
- * whatever the batch size: the ledger (which makes it idempotent: an event already stored is skipped),
- * a lock and one read of the leads concerned, one multi-row upsert of the leads — the facts for one person
+ * whatever the batch size: a lock and one read of the leads concerned, one multi-row upsert of the leads — the facts for one person
  * merged in memory by `mergeContact`, so first touch, newest data and consent come out as if each event
  * had been applied alone, in any order — then one insert each of history, calculations, downloads, booking
- * mirrors and deliveries. A verified CRM webhook is applied on its own (it locks and moves its lead).
+ * mirrors and deliveries, and last the ledger, with the lead of each event (GET /api/v1/events/{id}).
+ * Every write is idempotent on the event, so a redelivered batch changes and sends nothing twice. A
+ * verified CRM webhook is applied on its own (it locks and moves its lead).
  */
 export async function writeEvents({ ctx, input }: { ctx: ServiceContext; input: EventMessage[] }): Promise<WrittenEvents> {
   const db = ctx.db;
   if (input.length === 0) return { written: [], deliveryIds: [] };
-  const fresh = await claimInLedger(db, input);
-  const todo = input.filter((e) => fresh.has(e.id));
+  const todo = [...new Map(input.map((e) => [e.id, e])).values()];
   const planned = todo.map((event) => ({ event, plan: plan(ctx, event) }));
 
   const byEmail = await upsertLeads(
@@ -103,32 +103,28 @@ export async function writeEvents({ ctx, input }: { ctx: ServiceContext; input: 
   }
   const deliveryIds = await recordDeliveries(db, requests);
 
-  const leadIds = planned.flatMap(({ event, plan: p }) => (leadOf(p) ? [{ id: event.id, leadId: leadOf(p)!.id }] : []));
-  if (leadIds.length > 0) {
-    await db.execute(
-      sql`UPDATE events SET lead_id = v.lead_id FROM (SELECT unnest(${sql.param(leadIds.map((l) => l.id))}::uuid[]) AS id, unnest(${sql.param(leadIds.map((l) => l.leadId))}::uuid[]) AS lead_id) AS v WHERE events.id = v.id`,
-    );
-  }
-  return { written: todo.map((e) => e.id), deliveryIds };
+  const written = await recordStored(db, todo, new Map(planned.map(({ event, plan: p }) => [event.id, leadOf(p)?.id ?? null])));
+  return { written, deliveryIds };
 }
 
 /**
- * Takes each event's place in the ledger: new ones, and failed ones being replayed, become `stored`;
- * the ids returned are the events this transaction is to write. A concurrent copy of the same message
- * waits on the row lock and then finds it taken.
+ * The ledger rows, written last with the lead each event concerns: new events, and failed ones being
+ * replayed, become `stored`. An event already stored is left as it was and is not among those returned:
+ * a redelivery. Everything written before it is idempotent on the event (history, rows and deliveries
+ * keyed by its id; a fact merged twice into a lead changes nothing), so a redelivered event that gets
+ * this far has changed nothing and sent nothing.
  */
-async function claimInLedger(db: Queryable, batch: EventMessage[]): Promise<Set<string>> {
-  const unique = [...new Map(batch.map((e) => [e.id, e])).values()];
+async function recordStored(db: Queryable, batch: EventMessage[], leadIds: Map<string, string | null>): Promise<string[]> {
   const rows = await db
     .insert(events)
-    .values(unique.map((e) => ({ id: e.id, type: e.type, state: 'stored' as const, occurredAt: new Date(e.occurred_at) })))
+    .values(batch.map((e) => ({ id: e.id, type: e.type, state: 'stored' as const, leadId: leadIds.get(e.id) ?? null, occurredAt: new Date(e.occurred_at) })))
     .onConflictDoUpdate({
       target: events.id,
-      set: { state: 'stored', reason: null, body: null, recordedAt: sql`now()` },
+      set: { state: 'stored', reason: null, body: null, leadId: sql`excluded.lead_id`, recordedAt: sql`now()` },
       setWhere: sql`${events.state} = 'failed'`,
     })
     .returning({ id: events.id });
-  return new Set(rows.map((r) => r.id));
+  return rows.map((r) => r.id);
 }
 
 const asContact = (l: Lead): LeadContact => ({
