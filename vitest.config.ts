@@ -21,6 +21,9 @@ process.env.LEADGATE_TEST_PG_PORT ??= String(await freePort());
 process.env.LEADGATE_TEST_BRIDGE_PORT ??= String(await freePort());
 // A password of its own per run: the throwaway cluster listens on loopback, where anyone on the machine can knock.
 process.env.LEADGATE_TEST_PG_PASSWORD ??= randomBytes(18).toString('base64url');
+// The Worker connects as leadgate_app (no BYPASSRLS), as in production; the owner only runs migrations
+// and what the CLI does (test/support/workspaces.ts creates workspaces with it).
+process.env.LEADGATE_TEST_APP_PASSWORD ??= randomBytes(18).toString('base64url');
 
 /** A demo host's week in the tests: 09:00–17:00 on weekdays, 30-minute slots, an hour's notice. */
 const NINE_TO_FIVE = [['09:00', '17:00']];
@@ -36,7 +39,10 @@ const TEST_HOST = {
 
 export const TEST_VARS = {
   ENVIRONMENT: 'test',
-  DATABASE_URL: `postgres://leadgate:${process.env.LEADGATE_TEST_PG_PASSWORD}@127.0.0.1:${process.env.LEADGATE_TEST_PG_PORT}/leadgate`,
+  DATABASE_URL: `postgres://leadgate_app:${process.env.LEADGATE_TEST_APP_PASSWORD}@127.0.0.1:${process.env.LEADGATE_TEST_PG_PORT}/leadgate`,
+  /** Not read by the Worker: the tests' stand-in for the CLI's owner connection. */
+  LEADGATE_TEST_OWNER_URL: `postgres://leadgate:${process.env.LEADGATE_TEST_PG_PASSWORD}@127.0.0.1:${process.env.LEADGATE_TEST_PG_PORT}/leadgate`,
+  SETTINGS_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
   NEON_WS_PROXY: `127.0.0.1:${process.env.LEADGATE_TEST_BRIDGE_PORT}`,
   ADMIN_API_KEY: 'test-admin-key-0123456789abcdef',
   ADMIN_API_KEY_HASHES: `sales-dashboard:${createHash('sha256').update('lg_test-sales-dashboard-key').digest('hex')}`,

@@ -6,6 +6,7 @@ import { isTransientDatabaseError, lazyDatabase } from './db/client';
 import { problemResponse } from './http/errors';
 import { createRouter } from './http/router';
 import { describeError, isQueryError, logger } from './logger';
+import { apiKeysRouter } from './routes/api-keys';
 import { benchmarksRouter } from './routes/benchmarks';
 import { contentRouter } from './routes/content';
 import { deliveriesRouter } from './routes/deliveries';
@@ -14,9 +15,11 @@ import { devRouter } from './routes/dev/captured';
 import { mountDocs } from './routes/docs';
 import { eventsRouter } from './routes/events';
 import { leadsRouter } from './routes/leads';
+import { settingsRouter } from './routes/settings';
 import { toolsRouter } from './routes/tools';
 import { webhooksRouter } from './routes/webhooks';
 import { ServiceError } from './services/errors';
+import { servedOrigins } from './services/workspaces';
 
 export function createApp() {
   const app = createRouter();
@@ -37,7 +40,9 @@ export function createApp() {
   app.use(
     '/api/*',
     cors({
-      origin: (origin, c) => (c.var.config.core.corsOrigins.includes(origin) ? origin : null),
+      // The browser's permission: any site this deployment serves. Which site a request belongs to is its
+      // site key's business, and a key used from another site's page is refused (http/middleware/workspace.ts).
+      origin: async (origin, c) => (origin && (await servedOrigins(c.env, c.var.database.db)).has(origin) ? origin : null),
       allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
       allowHeaders: ['content-type', 'idempotency-key', 'authorization', 'if-match', 'x-site-key'],
       exposeHeaders: ['retry-after', 'x-request-id', 'idempotent-replayed', 'location', 'etag'],
@@ -59,6 +64,8 @@ export function createApp() {
   app.route('/api/v1', contentRouter);
   app.route('/api/v1', benchmarksRouter);
   app.route('/api/v1', deliveriesRouter);
+  app.route('/api/v1', apiKeysRouter);
+  app.route('/api/v1', settingsRouter);
   app.route('/dev', devRouter);
   mountDocs(app);
 

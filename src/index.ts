@@ -2,10 +2,12 @@ import { createApp } from './app';
 import { loadConfig } from './config';
 import { openDatabase } from './db/client';
 import { sweepDeliveries } from './fanout/sweep';
-import { logger } from './logger';
+import { describeError, logger } from './logger';
+import { workspaceContext } from './queues/consumer-context';
 import { consumeDeadDeliveries, consumeDeliveries } from './queues/deliveries-consumer';
 import { consumeEvents } from './queues/events-consumer';
 import { consumeDeadEvents } from './queues/events-dlq-consumer';
+import { allWorkspaces } from './services/workspaces';
 
 export { DemoGuard } from './durable-objects/demo-guard';
 export { IdempotencyStore } from './durable-objects/idempotency';
@@ -33,12 +35,17 @@ export default {
         batch.retryAll();
     }
   },
-  async scheduled(_controller, env, ctx) {
+  async scheduled(_controller, env, execution) {
     const { db, close } = openDatabase(loadConfig(env).core);
     try {
-      await sweepDeliveries(db, env);
+      // Each workspace in a transaction of its own: row-level security shows the sweep one workspace at a time.
+      for (const workspace of await allWorkspaces(env, db)) {
+        await sweepDeliveries({ ctx: workspaceContext(env, workspace, db, execution, 'cron'), input: {} }).catch((err: unknown) =>
+          logger.error('deliveries.sweep_failed', { workspace: workspace.slug, error: describeError(err) }),
+        );
+      }
     } finally {
-      ctx.waitUntil(close());
+      execution.waitUntil(close());
     }
   },
 } satisfies ExportedHandler<Env>;

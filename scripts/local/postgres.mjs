@@ -46,7 +46,15 @@ const TEST_PREFIX = 'leadgate-test-';
  * and a stop function. `ephemeral: true` (tests) starts a fresh cluster in a private temporary directory
  * of its own (no `dataDir`) and removes it on stop.
  */
-export async function startLocalPostgres({ dataDir, port, database = 'leadgate', password = LOCAL_PG_PASSWORD, ephemeral = false, log = () => {} }) {
+export async function startLocalPostgres({
+  dataDir,
+  port,
+  database = 'leadgate',
+  password = LOCAL_PG_PASSWORD,
+  appPassword,
+  ephemeral = false,
+  log = () => {},
+}) {
   if (ephemeral === Boolean(dataDir)) throw new Error('startLocalPostgres: give either a dataDir or ephemeral: true');
   const account = IS_ROOT ? serverAccount() : undefined;
   const bin = await binaries();
@@ -81,12 +89,16 @@ export async function startLocalPostgres({ dataDir, port, database = 'leadgate',
       }
       const url = `postgres://${LOCAL_PG_USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
       await applyMigrations(url);
+      // The Worker connects as leadgate_app (made by the migrations, no BYPASSRLS), so that row-level
+      // security binds it as it does in production; this gives the role its local password.
+      const appUrl = appPassword ? await enableAppRole(url, port, database, appPassword) : undefined;
       // A run that ends without stop() (vitest on Ctrl-C exits without its teardown) still removes the
       // throwaway cluster: a detached helper waits for the server's shutdown, then deletes the directory.
       const reap = () => spawn(process.execPath, ['-e', REAPER, path.join(dir, 'postmaster.pid'), scratch], { detached: true, stdio: 'ignore' }).unref();
       if (scratch) process.on('exit', reap);
       return {
         url,
+        appUrl,
         dataDir: dir,
         stop: async () => {
           process.off('exit', reap);
@@ -102,6 +114,18 @@ export async function startLocalPostgres({ dataDir, port, database = 'leadgate',
     if (scratch) await fs.rm(scratch, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** The role the Worker uses: allowed to log in here with `password`. Returns its connection string. */
+export async function enableAppRole(ownerUrl, port, database, password) {
+  const client = new pg.Client({ connectionString: ownerUrl });
+  await client.connect();
+  try {
+    await client.query(`ALTER ROLE leadgate_app LOGIN PASSWORD ${client.escapeLiteral(password)}`);
+  } finally {
+    await client.end();
+  }
+  return `postgres://leadgate_app:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
 }
 
 export async function applyMigrations(url) {

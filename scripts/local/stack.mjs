@@ -2,32 +2,95 @@
 // WebSocket bridge, and `wrangler dev` with Durable Objects and Queues simulated.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLocalPostgres } from './postgres.mjs';
 import { startWsBridge } from './ws-bridge.mjs';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
 
-/**
- * .dev.vars, made from .dev.vars.example on first run with secrets of its own: the local database
- * listens on loopback and the local API on localhost, where anyone else on the machine can knock, so
- * neither may use a password that is written in the repository. Readable by its owner only.
- */
-export function readDevVars() {
-  const file = `${ROOT}/.dev.vars`;
-  if (!existsSync(file)) {
-    const fresh = readFileSync(`${ROOT}/.dev.vars.example`, 'utf8')
-      .replace(/^(DATABASE_URL=postgres:\/\/[^:]+:)[^@]*@/m, (_m, head) => `${head}${randomBytes(18).toString('base64url')}@`)
-      .replace(/^ADMIN_API_KEY=.*$/m, `ADMIN_API_KEY=lg_dev_${randomBytes(18).toString('base64url')}`);
-    writeFileSync(file, fresh, { mode: 0o600, flag: 'wx' });
-  }
+const fresh = () => randomBytes(18).toString('base64url');
+const DEV_SECRETS = {
+  ADMIN_API_KEY: () => `lg_dev_${fresh()}`,
+  SETTINGS_ENCRYPTION_KEY: () => randomBytes(32).toString('base64'),
+};
+
+function parseVars(text) {
   const vars = {};
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
+  for (const line of text.split('\n')) {
     const m = /^\s*([A-Z0-9_]+)\s*=\s*(.*)\s*$/.exec(line);
     if (m) vars[m[1]] = m[2].replace(/^"(.*)"$/, '$1');
   }
   return vars;
+}
+
+/**
+ * .dev.vars, made from .dev.vars.example on first run with secrets of its own: the local database
+ * listens on loopback and the local API on localhost, where anyone else on the machine can knock, so
+ * neither may use a password that is written in the repository. Readable by its owner only.
+ *
+ * A .dev.vars from before workspaces (the Worker connected as the database owner) is brought up to date
+ * in place: the owner's password moves to .data/owner-password, and the Worker gets the app role.
+ */
+export function readDevVars() {
+  const ownerPasswordFile = `${ROOT}/.data/owner-password`;
+  const file = `${ROOT}/.dev.vars`;
+  if (!existsSync(file)) {
+    const text = readFileSync(`${ROOT}/.dev.vars.example`, 'utf8').replace(/^(DATABASE_URL=postgres:\/\/[^:]+:)[^@]*@/m, (_m, head) => `${head}${fresh()}@`);
+    writeFileSync(file, withSecrets(text), { mode: 0o600, flag: 'wx' });
+  }
+  let text = readFileSync(file, 'utf8');
+  let legacyOwnerPassword;
+  const db = new URL(parseVars(text).DATABASE_URL);
+  if (db.username !== 'leadgate_app') {
+    legacyOwnerPassword = decodeURIComponent(db.password);
+    text = text.replace(/^DATABASE_URL=postgres:\/\/[^@]*@/m, `DATABASE_URL=postgres://leadgate_app:${fresh()}@`);
+  }
+  const upgraded = withSecrets(text);
+  if (upgraded !== readFileSync(file, 'utf8')) {
+    // The cluster in .data/postgres was made with this password: it stays the owner's.
+    if (legacyOwnerPassword && !existsSync(ownerPasswordFile)) writePrivate(ownerPasswordFile, legacyOwnerPassword);
+    writeFileSync(file, upgraded, { mode: 0o600 });
+  }
+  return parseVars(upgraded);
+}
+
+/** Fills every secret that is missing or still the example's placeholder (new variables get theirs too). */
+function withSecrets(text) {
+  let out = text;
+  for (const [name, make] of Object.entries(DEV_SECRETS)) {
+    const line = new RegExp(`^${name}=(.*)$`, 'm');
+    const current = line.exec(out);
+    if (!current) out = `${out.replace(/\n?$/, '\n')}${name}=${make()}\n`;
+    else if (current[1] === '' || current[1] === 'replaced-on-first-run') out = out.replace(line, `${name}=${make()}`);
+  }
+  return out;
+}
+
+function writePrivate(file, content) {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, content, { mode: 0o600 });
+}
+
+/**
+ * The local database owner's password: kept beside the cluster (never in the Worker's env, which gets
+ * the app role only), made on first run.
+ */
+export function localOwnerPassword(dataDir = `${ROOT}/.data`) {
+  const file = `${dataDir}/owner-password`;
+  readDevVars();
+  if (!existsSync(file)) writePrivate(file, fresh());
+  return readFileSync(file, 'utf8').trim();
+}
+
+/** The owner's connection string for the CLI: DATABASE_OWNER_URL, or the local cluster's. */
+export function ownerDatabaseUrl() {
+  if (process.env.DATABASE_OWNER_URL) return process.env.DATABASE_OWNER_URL;
+  const db = new URL(readDevVars().DATABASE_URL);
+  db.username = 'leadgate';
+  db.password = encodeURIComponent(localOwnerPassword());
+  return db.toString();
 }
 
 /** Waits until `url` answers, or throws after `timeoutMs`. */
@@ -59,6 +122,7 @@ export async function startStack({
   bridgePort,
   queueGauge = false,
 } = {}) {
+  const ownerPassword = localOwnerPassword(dataDir);
   const devVars = readDevVars();
   const db = new URL(devVars.DATABASE_URL);
   if (pgPort) {
@@ -69,7 +133,8 @@ export async function startStack({
     dataDir: `${dataDir}/postgres`,
     port: Number(db.port),
     database: db.pathname.slice(1),
-    password: decodeURIComponent(db.password),
+    password: ownerPassword,
+    appPassword: decodeURIComponent(db.password),
   });
   const where = pg.dataDir === `${dataDir}/postgres` ? pg.dataDir : `${pg.dataDir}, linked from ${dataDir}/postgres`;
   log(`postgres  ${pg.url.replace(/:[^:@/]+@/, ':***@')}  (data in ${where}, migrations applied)`);
@@ -139,5 +204,5 @@ export async function startStack({
     await stop();
     throw err;
   }
-  return { origin, stop, databaseUrl: pg.url };
+  return { origin, stop, databaseUrl: pg.url, appDatabaseUrl: pg.appUrl };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { base64ToBytes } from '../crypto/encoding';
 import { ContentAssetsSchema } from '../domain/content-assets';
 import { effectiveStatusMap, StatusTableSchema } from '../domain/crm-status';
 import { DemoHostsSchema } from '../domain/demo-hosts';
@@ -11,7 +12,7 @@ import { bool, csv, int, json, optionalText, optionalUrl, secret, text, url } fr
  * needs it, and breaks only that feature: a bad BOOKING_LINK_SECRET stops demo booking, not lead capture,
  * and never the Scheduler's alarms for a value they do not read.
  */
-type RawEnv = Record<string, unknown>;
+export type RawEnv = Record<string, unknown>;
 
 const mustIn = (ctx: z.RefinementCtx, path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
 
@@ -56,14 +57,38 @@ const SECTIONS = {
     feature: 'the admin API',
     schema: z
       .object({
+        /**
+         * Bootstrap keys of the default workspace, kept in configuration for a fresh deployment's first
+         * steps (they hold every scope): ADMIN_API_KEY itself, and named keys kept as SHA-256
+         * ("sales-dashboard:<hex>,…", from before keys lived in Postgres). Keys made with the API or
+         * `npm run api-key` are stored hashed in Postgres, scoped, and can expire and be revoked.
+         */
         ADMIN_API_KEY: secret(24),
-        /** Named admin keys kept only as SHA-256: "sales-dashboard:<hex>,zapier:<hex>" (npm run admin-key). */
         ADMIN_API_KEY_HASHES: csv().pipe(z.array(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}:[0-9a-f]{64}$/, 'entries must be name:sha256-hex'))),
       })
       .transform((c) => ({
         bootstrapKey: c.ADMIN_API_KEY,
         namedKeyHashes: c.ADMIN_API_KEY_HASHES.map((entry) => ({ name: entry.split(':')[0]!, hash: entry.split(':')[1]! })),
       })),
+  },
+  workspaces: {
+    feature: 'workspaces',
+    schema: z
+      .object({
+        /** base64 of 32 random bytes: the AES-GCM key that seals each workspace's provider secrets in Postgres. */
+        SETTINGS_ENCRYPTION_KEY: z.preprocess(
+          (v) => (v === '' ? undefined : v),
+          z
+            .string()
+            .refine((v) => base64ToBytes(v)?.byteLength === 32, 'must be base64 of 32 random bytes (openssl rand -base64 32)')
+            .optional(),
+        ),
+        /** true: a public request without a site key is refused instead of going to the default workspace. */
+        REQUIRE_SITE_KEY: bool(false),
+        /** Seconds a worker keeps a workspace's settings before reading them again. */
+        WORKSPACE_CACHE_SECONDS: int(30),
+      })
+      .transform((c) => ({ encryptionKey: c.SETTINGS_ENCRYPTION_KEY, requireSiteKey: c.REQUIRE_SITE_KEY, cacheSeconds: c.WORKSPACE_CACHE_SECONDS })),
   },
   turnstile: {
     feature: 'the captcha check of the public forms',
@@ -311,9 +336,9 @@ export class ConfigError extends Error {
 
 const cache = new WeakMap<object, Config>();
 
-function parseArea<A extends Area>(env: RawEnv, area: A): Config[A] {
+function parseArea<A extends Area>(raw: RawEnv, area: A): Config[A] {
   const { feature, schema } = SECTIONS[area];
-  const parsed = schema.safeParse(env);
+  const parsed = schema.safeParse(raw);
   if (!parsed.success)
     throw new ConfigError(
       feature,
@@ -322,24 +347,39 @@ function parseArea<A extends Area>(env: RawEnv, area: A): Config[A] {
   return parsed.data as Config[A];
 }
 
-/**
- * The configuration of this env (cached per isolate). Each area is parsed the first time it is read, and
- * only that area fails when its variables are wrong.
- */
-export function loadConfig(env: Env): Config {
-  const cached = cache.get(env);
-  if (cached) return cached;
+/** The configuration read from `raw` (variable name → value), each area parsed the first time it is read. */
+export function configOf(raw: RawEnv): Config {
   const parsed = new Map<Area, unknown>();
   const config = {} as Config;
   for (const area of Object.keys(SECTIONS) as Area[]) {
     Object.defineProperty(config, area, {
       enumerable: true,
       get: () => {
-        if (!parsed.has(area)) parsed.set(area, parseArea(env as unknown as RawEnv, area));
+        if (!parsed.has(area)) parsed.set(area, parseArea(raw, area));
         return parsed.get(area);
       },
     });
   }
+  return config;
+}
+
+/** Every problem `raw` has in the given areas, as `VARIABLE message` lines (empty: all good). */
+export function configProblems(raw: RawEnv, areas: readonly Area[]): Array<{ variable: string; message: string }> {
+  return areas.flatMap((area) => {
+    const parsed = SECTIONS[area].schema.safeParse(raw);
+    return parsed.success ? [] : parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? ''), message: i.message }));
+  });
+}
+
+/**
+ * The deployment's configuration (cached per isolate): the Worker's env, which is also the default
+ * workspace's configuration before its stored settings are laid over it (config/workspace.ts). Each area
+ * is parsed the first time it is read, and only that area fails when its variables are wrong.
+ */
+export function loadConfig(env: Env): Config {
+  const cached = cache.get(env);
+  if (cached) return cached;
+  const config = configOf(env as unknown as RawEnv);
   cache.set(env, config);
   return config;
 }

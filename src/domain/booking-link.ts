@@ -12,24 +12,32 @@ export interface BookingLinkClaims {
   booking_id: string;
   host_id: string;
   action: BookingAction;
+  /** Outside the default workspace: the booking's workspace (the default one's links are as they always were). */
+  workspace_id?: string;
 }
 
 export async function signBookingLink(secret: string, claims: BookingLinkClaims): Promise<string> {
-  const payload = bytesToBase64Url(utf8(JSON.stringify([claims.booking_id, claims.host_id, claims.action])));
+  const fields = [claims.booking_id, claims.host_id, claims.action, ...(claims.workspace_id ? [claims.workspace_id] : [])];
+  const payload = bytesToBase64Url(utf8(JSON.stringify(fields)));
   return `${payload}.${await signLink(secret, [payload])}`;
 }
 
-/** The claims when the token is genuine and made for this booking and action; otherwise null. */
-export async function verifyBookingLink(secret: string, token: string, bookingId: string, action: BookingAction): Promise<BookingLinkClaims | null> {
+/** The claims when the token is genuine and made for this booking, action and workspace; otherwise null. */
+export async function verifyBookingLink(
+  secret: string,
+  token: string,
+  expected: { bookingId: string; action: BookingAction; workspaceId?: string },
+): Promise<BookingLinkClaims | null> {
+  const { bookingId, action } = expected;
   const [payload, signature, extra] = token.split('.');
   if (!payload || !signature || extra !== undefined) return null;
   if (!(await linkSignatureMatches(secret, [payload], signature))) return null;
   const body = base64UrlToBytes(payload);
   if (!body) return null;
   try {
-    const [booking_id, host_id, claimed] = JSON.parse(new TextDecoder().decode(body)) as [string, string, BookingAction];
-    if (booking_id !== bookingId || claimed !== action || typeof host_id !== 'string') return null;
-    return { booking_id, host_id, action: claimed };
+    const [booking_id, host_id, claimed, workspace_id] = JSON.parse(new TextDecoder().decode(body)) as [string, string, BookingAction, string?];
+    if (booking_id !== bookingId || claimed !== action || typeof host_id !== 'string' || workspace_id !== expected.workspaceId) return null;
+    return { booking_id, host_id, action: claimed, ...(workspace_id ? { workspace_id } : {}) };
   } catch {
     return null;
   }

@@ -1,4 +1,5 @@
 import { DurableObject } from 'cloudflare:workers';
+import { workspaceObjectName } from '../domain/workspace';
 
 const HOUR = 3_600_000;
 /** A reservation whose booking never reported back (a crashed request) stops counting after this. */
@@ -81,7 +82,7 @@ export class DemoGuard extends DurableObject<Env> {
   }
 }
 
-/** The guard of one person (by normalized email). */
-export function demoGuard(ns: DurableObjectNamespace<DemoGuard>, emailNormalized: string) {
-  return ns.get(ns.idFromName(`demo:${emailNormalized}`));
+/** The guard of one person (by normalized email) in one workspace. */
+export function demoGuard(ns: DurableObjectNamespace<DemoGuard>, workspaceId: string, emailNormalized: string) {
+  return ns.get(ns.idFromName(workspaceObjectName(workspaceId, `demo:${emailNormalized}`)));
 }

@@ -1,4 +1,5 @@
 import { DurableObject } from 'cloudflare:workers';
+import { workspaceObjectName } from '../domain/workspace';
 
 export interface LimitDecision {
   allowed: boolean;
@@ -89,17 +90,19 @@ function fnv1a(text: string): number {
   return h;
 }
 
-/** The object that owns `key` ("email:…" → one of the 32 "email" shards). */
+/** The object that owns `key` ("email:…" → one of the 32 "email" shards; "<workspace>/email:…" → that workspace's). */
 export function limiterFor(ns: DurableObjectNamespace<RateLimiter>, key: string) {
   const kind = key.slice(0, Math.max(0, key.indexOf(':'))) || 'key';
   return ns.get(ns.idFromName(`${kind}#${fnv1a(key) % SHARDS}`));
 }
 
-/** Takes one attempt for `key`. */
-export function takeLimit(ns: DurableObjectNamespace<RateLimiter>, key: string, limit: number, windowSeconds: number) {
-  return limiterFor(ns, key).take(key, limit, windowSeconds);
+/** Takes one attempt for `key` in a workspace (each workspace counts on shards of its own). */
+export function takeLimit(ns: DurableObjectNamespace<RateLimiter>, workspaceId: string, key: string, limit: number, windowSeconds: number) {
+  const scoped = workspaceObjectName(workspaceId, key);
+  return limiterFor(ns, scoped).take(scoped, limit, windowSeconds);
 }
 
-export function refundLimit(ns: DurableObjectNamespace<RateLimiter>, key: string, countedAt: number) {
-  return limiterFor(ns, key).refund(key, countedAt);
+export function refundLimit(ns: DurableObjectNamespace<RateLimiter>, workspaceId: string, key: string, countedAt: number) {
+  const scoped = workspaceObjectName(workspaceId, key);
+  return limiterFor(ns, scoped).refund(scoped, countedAt);
 }

@@ -5,6 +5,7 @@ import { backoffSeconds } from '../domain/backoff';
 import type { DemoBooking, HostRef } from '../domain/demo-booking';
 import { derivedEventId, hostRef } from '../domain/demo-booking';
 import type { DemoHost } from '../domain/demo-hosts';
+import { DEFAULT_WORKSPACE_ID, workspaceObjectName } from '../domain/workspace';
 import { calendarFor } from '../integrations/calendar';
 import { describeError, logger } from '../logger';
 import type { DemoEvent, DemoReminderDueEvent } from '../messages/events';
@@ -56,6 +57,8 @@ export type RescheduleResult =
   | { state: 'too_late'; booking: DemoBooking };
 
 export interface SlotRequest {
+  /** The workspace the host belongs to (each workspace's hosts have Schedulers of their own). */
+  workspaceId: string;
   host: DemoHost;
   start: number;
   now: number;
@@ -111,10 +114,12 @@ export class Scheduler extends DurableObject<Env> {
       status: 'confirmed',
       sequence: 0,
     };
+    this.saveWorkspace(input.workspaceId);
     const event: UnsentEvent = {
       type: 'demo.booked',
       occurred_at: booking.created_at,
       request_id: input.requestId ?? `scheduler:${booking.id}`,
+      workspace_id: input.workspaceId,
       booking,
       host: hostRef(host),
     };
@@ -159,10 +164,12 @@ export class Scheduler extends DurableObject<Env> {
       end: new Date(slot.end).toISOString(),
       sequence: row.booking.sequence + 1,
     };
+    this.saveWorkspace(input.workspaceId);
     const event: UnsentEvent = {
       type: 'demo.rescheduled',
       occurred_at: new Date(input.now).toISOString(),
       request_id: input.requestId ?? `scheduler:${booking.id}`,
+      workspace_id: input.workspaceId,
       booking,
       host: hostRef(input.host),
       previous_start: row.booking.start,
@@ -205,6 +212,7 @@ export class Scheduler extends DurableObject<Env> {
       type: 'demo.cancelled',
       occurred_at: new Date(now).toISOString(),
       request_id: requestId ?? `scheduler:${booking.id}`,
+      workspace_id: this.workspaceId(),
       booking,
       host: host ?? (stored ? hostRef(stored) : unknownHost(booking.host_id)),
     };
@@ -264,6 +272,7 @@ export class Scheduler extends DurableObject<Env> {
       type: 'demo.reminder_due',
       occurred_at: new Date(now).toISOString(),
       request_id: `alarm:${row.booking.id}`,
+      workspace_id: this.workspaceId(),
       booking: row.booking,
       host: host ? hostRef(host) : unknownHost(row.booking.host_id),
     };
@@ -286,6 +295,16 @@ export class Scheduler extends DurableObject<Env> {
     return calendarFor(host, loadConfig(this.env)).kind !== 'schedule';
   }
 
+  /** The workspace whose host this is: kept with the bookings, for the events the alarm sends alone. */
+  private saveWorkspace(id: string): void {
+    if (this.ctx.storage.kv.get('workspace_id') !== id) this.ctx.storage.kv.put('workspace_id', id);
+  }
+
+  /** Objects that took bookings before workspaces existed serve the default workspace. */
+  private workspaceId(): string {
+    return (this.ctx.storage.kv.get('workspace_id') as string | undefined) ?? DEFAULT_WORKSPACE_ID;
+  }
+
   private async scheduleAlarm(now: number): Promise<void> {
     const next = this.store.nextDue();
     if (next === null) await this.ctx.storage.deleteAlarm();
@@ -295,7 +314,7 @@ export class Scheduler extends DurableObject<Env> {
 
 const unknownHost = (id: string): HostRef => ({ id, name: id, email: 'unknown@invalid', time_zone: 'UTC' });
 
-/** The Scheduler of one host calendar. */
-export function schedulerFor(ns: DurableObjectNamespace<Scheduler>, hostId: string) {
-  return ns.get(ns.idFromName(`host:${hostId}`));
+/** The Scheduler of one host calendar of one workspace. */
+export function schedulerFor(ns: DurableObjectNamespace<Scheduler>, workspaceId: string, hostId: string) {
+  return ns.get(ns.idFromName(workspaceObjectName(workspaceId, `host:${hostId}`)));
 }

@@ -7,6 +7,8 @@ import { newId } from '../domain/ids';
 import { CaptureSink } from '../integrations/capture/capture-log';
 import type { SendResult } from '../integrations/provider-call';
 import { describeError, logger } from '../logger';
+import type { DeliveryMessage } from '../messages/deliveries';
+import type { ServiceContext } from '../services/context';
 import { crmSyncOf, sendDelivery, sendHubSpotBatch } from './destinations';
 
 export type DeliverOutcome =
@@ -25,27 +27,32 @@ const lockSeconds = (config: Config) => Math.ceil(config.delivery.timeoutMs / 10
  * statement settles every row and one records every attempt. A row's new state is written before its
  * attempt is logged: once a provider has accepted, nothing that follows can make us send again.
  */
-export async function deliverBatch(env: Env, config: Config, db: Queryable, ids: string[]): Promise<Map<string, DeliverOutcome>> {
+export async function deliverBatch({ ctx, input: ids }: { ctx: ServiceContext; input: string[] }): Promise<Map<string, DeliverOutcome>> {
+  const { env, config } = ctx;
   const outcomes = new Map<string, DeliverOutcome>();
   if (ids.length === 0) return outcomes;
-  const claimed = await db
-    .update(deliveries)
-    .set({ lockedUntil: sql`now() + make_interval(secs => ${lockSeconds(config)})`, attempts: sql`${deliveries.attempts} + 1`, updatedAt: sql`now()` })
-    .where(
-      and(
-        inArray(deliveries.id, ids),
-        eq(deliveries.status, 'pending'),
-        lte(deliveries.nextAttemptAt, sql`now()`),
-        or(isNull(deliveries.lockedUntil), lt(deliveries.lockedUntil, sql`now()`)),
-      ),
-    )
-    .returning();
-  const claimedIds = new Set(claimed.map((r) => r.id));
-  for (const [id, outcome] of await unclaimed(
-    db,
-    ids.filter((id) => !claimedIds.has(id)),
-  ))
-    outcomes.set(id, outcome);
+  // The claim commits before any provider is called: the lock is what keeps a second copy away.
+  const claimed = await ctx.inWorkspace(async (db) => {
+    const rows = await db
+      .update(deliveries)
+      .set({ lockedUntil: sql`now() + make_interval(secs => ${lockSeconds(config)})`, attempts: sql`${deliveries.attempts} + 1`, updatedAt: sql`now()` })
+      .where(
+        and(
+          inArray(deliveries.id, ids),
+          eq(deliveries.status, 'pending'),
+          lte(deliveries.nextAttemptAt, sql`now()`),
+          or(isNull(deliveries.lockedUntil), lt(deliveries.lockedUntil, sql`now()`)),
+        ),
+      )
+      .returning();
+    const claimedIds = new Set(rows.map((r) => r.id));
+    for (const [id, outcome] of await unclaimed(
+      db,
+      ids.filter((id) => !claimedIds.has(id)),
+    ))
+      outcomes.set(id, outcome);
+    return rows;
+  });
   if (claimed.length === 0) return outcomes;
 
   const started = Date.now();
@@ -54,26 +61,27 @@ export async function deliverBatch(env: Env, config: Config, db: Queryable, ids:
   // Capture mode (local dev) only: the record of what would have been sent; losing it must not resend anything.
   await capture.flush().catch((err: unknown) => logger.warn('delivery.capture_not_recorded', { error: describeError(err) }));
   const settled = settlements(config, claimed, results, Date.now() - started);
-  await writeSettlements(db, settled);
+  await ctx.inWorkspace((db) => writeSettlements(db, settled));
   const exhausted = settled
     .filter((s) => s.outcome.action === 'ack' && s.outcome.reason === 'dead_lettered')
-    .map((s) => ({ body: { delivery_id: s.row.id }, contentType: 'json' as const }));
+    .map((s) => ({ body: { delivery_id: s.row.id, workspace_id: ctx.workspace.id } satisfies DeliveryMessage, contentType: 'json' as const }));
   if (exhausted.length > 0)
     await env.DELIVERIES_DLQ.sendBatch(exhausted).catch((err: unknown) =>
       logger.error('delivery.dlq_send_failed', { count: exhausted.length, error: describeError(err) }),
     );
-  await db
-    .insert(deliveryAttempts)
-    .values(
-      settled.map((s) => ({
-        id: newId(),
-        deliveryId: s.row.id,
-        attempt: s.row.attempts,
-        outcome: s.result.ok ? 'delivered' : s.result.retryable ? 'retryable_error' : 'rejected',
-        statusCode: s.statusCode,
-        error: s.result.ok ? null : s.result.error,
-        durationMs: s.durationMs,
-      })),
+  await ctx
+    .inWorkspace((db) =>
+      db.insert(deliveryAttempts).values(
+        settled.map((s) => ({
+          id: newId(),
+          deliveryId: s.row.id,
+          attempt: s.row.attempts,
+          outcome: s.result.ok ? 'delivered' : s.result.retryable ? 'retryable_error' : 'rejected',
+          statusCode: s.statusCode,
+          error: s.result.ok ? null : s.result.error,
+          durationMs: s.durationMs,
+        })),
+      ),
     )
     .catch((err: unknown) => logger.error('delivery.attempts_not_logged', { count: settled.length, error: describeError(err) }));
   // One line per batch; a line of its own for each delivery that did not go through.
@@ -94,7 +102,13 @@ export async function deliverBatch(env: Env, config: Config, db: Queryable, ids:
       status_code: s.statusCode,
     });
   }
-  logger.info('deliveries.batch_worked', { claimed: settled.length, delivered, not_delivered: settled.length - delivered, duration_ms: Date.now() - started });
+  logger.info('deliveries.batch_worked', {
+    workspace: ctx.workspace.slug,
+    claimed: settled.length,
+    delivered,
+    not_delivered: settled.length - delivered,
+    duration_ms: Date.now() - started,
+  });
   return outcomes;
 }
 
@@ -223,8 +237,12 @@ async function writeSettlements(db: Queryable, settled: Settlement[]): Promise<v
  * last error. One the queue gave up on while it still had attempts (the database was down, the consumer
  * kept crashing) goes back to the cron sweep instead of being failed by an outage of ours.
  */
-export async function settleDeadLetters(db: Queryable, config: Config, ids: string[]): Promise<{ failed: string[]; requeued: string[] }> {
+export async function settleDeadLetters({ ctx, input: ids }: { ctx: ServiceContext; input: string[] }): Promise<{ failed: string[]; requeued: string[] }> {
   if (ids.length === 0) return { failed: [], requeued: [] };
+  return ctx.inWorkspace((db) => settleIn(db, ctx.config, ids));
+}
+
+async function settleIn(db: Queryable, config: Config, ids: string[]): Promise<{ failed: string[]; requeued: string[] }> {
   const failed = await db
     .update(deliveries)
     .set({ status: 'failed', lockedUntil: null, updatedAt: new Date(), lastError: sql`coalesce(${deliveries.lastError}, 'dead-lettered')` })

@@ -28,14 +28,14 @@ export async function recordDeliveries(db: Queryable, groups: Array<{ eventId: s
 }
 
 /**
- * Puts outbox rows on the "deliveries" queue and stamps them as enqueued. If the send is lost the rows
+ * Puts outbox rows of one workspace (`db` is its transaction) on the "deliveries" queue and stamps them as enqueued. If the send is lost the rows
  * stay un-stamped and the cron sweep (sweep.ts) sends them again.
  */
-export async function enqueueDeliveries(db: Queryable, env: Env, ids: string[], opts: { delaySeconds?: number } = {}): Promise<void> {
+export async function enqueueDeliveries(db: Queryable, env: Env, workspaceId: string, ids: string[], opts: { delaySeconds?: number } = {}): Promise<void> {
   for (let i = 0; i < ids.length; i += 100) {
     const chunk = ids.slice(i, i + 100);
     try {
-      await publishDeliveries(env, chunk, opts);
+      await publishDeliveries(env, workspaceId, chunk, opts);
       await db
         .update(deliveries)
         .set({ enqueuedAt: new Date() })

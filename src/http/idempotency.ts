@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { sha256Hex } from '../crypto/digest';
 import { newId } from '../domain/ids';
+import { workspaceObjectName } from '../domain/workspace';
 import type { IdempotencyBegin } from '../durable-objects/idempotency';
 import { ServiceError } from '../services/errors';
 import type { AppEnv } from './types';
@@ -27,7 +28,8 @@ export async function idempotent<S extends 200 | 201 | 202, B extends object>(
   const key = c.req.header('idempotency-key');
   if (!key) return { ...(await run(newId())), replayed: false };
   const ns = c.env.IDEMPOTENCY;
-  const store = ns.get(ns.idFromName(`${scope}:${key}`));
+  // Keys are the caller's: each workspace has its own, so two sites using one key never meet.
+  const store = ns.get(ns.idFromName(workspaceObjectName(c.var.workspace.id, `${scope}:${key}`)));
   const started = (await store.begin(await sha256Hex(JSON.stringify(fingerprintOf)), newId())) as IdempotencyBegin;
   if (started.state === 'mismatch') throw new ServiceError('idempotency_key_reused');
   if (started.state === 'in_progress') throw new ServiceError('request_in_progress', { retryAfterSeconds: 2 });

@@ -1,43 +1,63 @@
 import { createRoute, type RouteConfig } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { adminAuth } from './middleware/admin-auth';
+import type { Scope } from '../domain/workspace';
 import { jsonBodyGuard, rawBodyGuard, urlGuard } from './middleware/request-guards';
+import { apiKeyAuth, linkWorkspace, pathWorkspace, siteWorkspace } from './middleware/workspace';
 import { problemResponseDoc } from './schemas/problem';
 import type { AppEnv } from './types';
 
 /**
- * Who may call a route: anyone (`public`), a provider that signs its raw body (`webhook`, verified by
- * the route itself), or the sales team and internal tools with an API key (`admin`).
+ * Who may call a route, and so how it finds its workspace:
+ * - `public`: anyone, for the site whose key it sends (X-Site-Key or `site_key`; none = the default site);
+ * - `link`: whoever holds a link Leadgate signed (its `ws` parameter names the workspace);
+ * - `webhook`: a provider that signs its raw body (verified by the route; the workspace is in the path);
+ * - `{ scope }`: an API key holding that scope (or `admin`); the key's workspace.
  */
-export type Access = 'public' | 'webhook' | 'admin';
+export type Access = 'public' | 'link' | 'webhook' | { scope: Scope };
 
 type Route = Omit<RouteConfig, 'middleware' | 'security'>;
 
 /**
  * The one way a route is declared. Beside `createRoute` it wires, in this order, authentication, the
- * query/path guard and the body guard (so nothing reads a body its caller may not send), and documents
- * every error those steps can answer, so the OpenAPI responses are what the code really does.
- * The route's own `responses` come last and win.
+ * query/path guard, the body guard (so nothing reads a body its caller may not send) and the
+ * workspace, and documents every error those steps can answer, so the OpenAPI responses are what the
+ * code really does. The route's own `responses` come last and win.
  */
 export function defineRoute<const R extends Route>(access: Access, route: R) {
   const hasBody = !!route.request?.body;
+  const keyed = typeof access === 'object';
   const middleware: MiddlewareHandler<AppEnv>[] = [];
-  if (access === 'admin') middleware.push(adminAuth());
+  if (keyed) middleware.push(apiKeyAuth(access.scope));
   middleware.push(urlGuard());
-  if (access === 'webhook') middleware.push(rawBodyGuard());
+  if (access === 'webhook') middleware.push(pathWorkspace(), rawBodyGuard());
   else if (hasBody) middleware.push(jsonBodyGuard());
+  if (access === 'public') middleware.push(siteWorkspace());
+  if (access === 'link') middleware.push(linkWorkspace());
 
   const generated = {
     ...(hasBody ? { 400: problemResponseDoc('Malformed JSON, or a body that is not UTF-8.') } : {}),
-    ...(access === 'admin' ? { 401: problemResponseDoc('Missing, unknown or expired API key.') } : {}),
+    ...(keyed ? { 401: problemResponseDoc('Missing, unknown, revoked or expired API key.') } : {}),
+    ...(keyed ? { 403: problemResponseDoc(`The API key does not have the \`${access.scope}\` scope.`) } : {}),
+    ...(access === 'public' ? { 403: problemResponseDoc("The request's Origin is not one of the site's (the site key belongs to another site).") } : {}),
+    ...(access === 'webhook' ? { 404: problemResponseDoc('No such workspace.') } : {}),
     ...(hasBody || access === 'webhook' ? { 413: problemResponseDoc('The body is larger than the limit.') } : {}),
     ...(hasBody || access === 'webhook' ? { 415: problemResponseDoc('The body is not application/json, or it has a Content-Encoding.') } : {}),
-    422: problemResponseDoc('Invalid parameters or fields (see `errors`); nothing was stored.'),
+    422: problemResponseDoc(
+      access === 'public'
+        ? 'Invalid parameters or fields (see `errors`), or an unknown site key; nothing was stored.'
+        : 'Invalid parameters or fields (see `errors`); nothing was stored.',
+    ),
     500: problemResponseDoc('Something went wrong on our side; nothing about the request is wrong. Quote the request id.'),
+    503: problemResponseDoc('A feature this needs is not configured, or Postgres cannot be reached right now; nothing was stored. See Retry-After.'),
+  };
+  const scopeNote = keyed ? `\n\nRequires an API key with the \`${access.scope}\` scope (or \`admin\`).` : '';
+  const documented: Pick<RouteConfig, 'description' | 'security'> = {
+    description: `${route.description ?? ''}${scopeNote}`.trim() || undefined,
+    security: keyed ? [{ ApiKey: [access.scope] }] : access === 'public' ? [{}, { SiteKey: [] }] : undefined,
   };
   return createRoute({
     ...route,
-    ...(access === 'admin' ? { security: [{ AdminKey: [] }] } : {}),
+    ...documented,
     middleware,
     responses: { ...generated, ...route.responses } as typeof generated & R['responses'],
   });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ContactCapture } from '../domain/contact';
 import type { DemoBooking, HostRef } from '../domain/demo-booking';
+import { DEFAULT_WORKSPACE_ID } from '../domain/workspace';
 
 /**
  * The "events" queue's contract: one zod schema per message type, in one place. Producers type their
@@ -32,6 +33,8 @@ const envelope = {
   id: z.uuid(),
   occurred_at: z.iso.datetime({ offset: true }),
   request_id: z.string(),
+  /** The workspace the event belongs to; a message queued before workspaces existed belongs to the default one. */
+  workspace_id: z.uuid().default(DEFAULT_WORKSPACE_ID),
 };
 
 export const LeadSubmittedSchema = z.object({
@@ -119,4 +122,4 @@ export type DemoReminderDueEvent = z.infer<typeof DemoReminderDueSchema>;
 export type DemoEvent = DemoBookedEvent | DemoCancelledEvent | DemoRescheduledEvent | DemoReminderDueEvent;
 
 /** The envelope alone, for a message that failed the full schema: enough to record it as failed. */
-export const EventEnvelopeSchema = z.looseObject({ id: z.uuid(), type: z.string().max(100) });
+export const EventEnvelopeSchema = z.looseObject({ id: z.uuid(), type: z.string().max(100), workspace_id: z.uuid().catch(DEFAULT_WORKSPACE_ID) });

@@ -37,10 +37,10 @@ export async function eventsSettled(p: Producer, ids: string[]): Promise<void> {
     .catch((err: unknown) => logger.warn('dev.queue_gauge_failed', { error: describeError(err) }));
 }
 
-/** Puts outbox rows on the "deliveries" queue, 100 per send. */
-export async function publishDeliveries(env: Env, ids: string[], opts: { delaySeconds?: number } = {}): Promise<void> {
+/** Puts outbox rows of one workspace on the "deliveries" queue, 100 per send. */
+export async function publishDeliveries(env: Env, workspaceId: string, ids: string[], opts: { delaySeconds?: number } = {}): Promise<void> {
   for (let i = 0; i < ids.length; i += SEND_BATCH) {
-    const messages: DeliveryMessage[] = ids.slice(i, i + SEND_BATCH).map((delivery_id) => ({ delivery_id }));
+    const messages: DeliveryMessage[] = ids.slice(i, i + SEND_BATCH).map((delivery_id) => ({ delivery_id, workspace_id: workspaceId }));
     await env.DELIVERIES_QUEUE.sendBatch(messages.map((body) => ({ body, contentType: 'json' as const, delaySeconds: opts.delaySeconds })));
   }
 }

@@ -30,9 +30,9 @@ export async function admitSubmission({ ctx, input }: { ctx: ServiceContext; inp
       expectedAction: input.action,
     }),
     input.emailNormalized
-      ? takeLimit(env.RATE_LIMITER, `email:${input.emailNormalized}`, limits.perEmail.limit, limits.perEmail.windowSeconds)
+      ? takeLimit(env.RATE_LIMITER, ctx.workspace.id, `email:${input.emailNormalized}`, limits.perEmail.limit, limits.perEmail.windowSeconds)
       : Promise.resolve<LimitDecision | undefined>(undefined),
-    takeLimit(env.RATE_LIMITER, `ip:${clientNetwork(input.clientIp)}`, limits.perNetwork.limit, limits.perNetwork.windowSeconds),
+    takeLimit(env.RATE_LIMITER, ctx.workspace.id, `ip:${clientNetwork(input.clientIp)}`, limits.perNetwork.limit, limits.perNetwork.windowSeconds),
   ]);
 
   const refused = [byEmail, byIp].filter((d): d is LimitDecision => !!d && !d.allowed);
@@ -54,7 +54,7 @@ export async function admitSubmission({ ctx, input }: { ctx: ServiceContext; inp
     // Not a person, or not this person: give the email its attempt back, so that forged requests in
     // someone's name cannot lock them out of the forms.
     if (byEmail?.countedAt && input.emailNormalized) {
-      await refundLimit(env.RATE_LIMITER, `email:${input.emailNormalized}`, byEmail.countedAt).catch(() => undefined);
+      await refundLimit(env.RATE_LIMITER, ctx.workspace.id, `email:${input.emailNormalized}`, byEmail.countedAt).catch(() => undefined);
     }
     logger.warn('admission.captcha_refused', { request_id: ctx.requestId, reason: captcha.reason, error_codes: captcha.errorCodes });
     if (captcha.reason === 'unavailable') {

@@ -106,7 +106,7 @@ export async function bookDemo({
   const contact = toContactCapture(request, 'demo_request', occurredAt);
   await admitSubmission({ ctx, input: { emailNormalized: undefined, clientIp, turnstileToken: request.turnstile_token, action: 'demo_request', eventId: id } });
 
-  const guard = demoGuard(ctx.env.DEMO_GUARD, contact.email_normalized);
+  const guard = demoGuard(ctx.env.DEMO_GUARD, ctx.workspace.id, contact.email_normalized);
   const decision = await guard.admit({ bookingId: id, now, attemptsPerHour: ctx.config.demo.attemptsPerHour, maxActive: ctx.config.demo.maxActivePerEmail });
   if (!decision.ok && decision.reason === 'attempts') {
     throw new ServiceError('rate_limited', {
@@ -145,7 +145,7 @@ async function takeSlot(
   hosts: DemoHost[],
   b: { id: string; start: number; now: number; request: DemoRequest; contact: DemoBooking['contact']; secret: string; origin: string; occurredAt: string },
 ): Promise<{ booking: DemoBooking; host: DemoHost }> {
-  const loads = await Promise.all(hosts.map((h) => schedulerFor(ctx.env.SCHEDULER, h.id).upcomingCount(b.now)));
+  const loads = await Promise.all(hosts.map((h) => schedulerFor(ctx.env.SCHEDULER, ctx.workspace.id, h.id).upcomingCount(b.now)));
   const ordered = hostsByLeastLoad(hosts, Object.fromEntries(hosts.map((h, i) => [h.id, loads[i]!])));
   const window = searchWindow(b.start, b.now);
   const offered: Interval[][] = [];
@@ -157,8 +157,9 @@ async function takeSlot(
       logger.warn('demo.calendar_unavailable', { request_id: ctx.requestId, host_id: host.id, error: describeError(err) });
       continue;
     }
-    const links = await bookingLinks(b.secret, b.origin, b.id, host.id);
-    const result = await schedulerFor(ctx.env.SCHEDULER, host.id).book({
+    const links = await bookingLinks(b.secret, b.origin, b.id, host.id, ctx.workspace);
+    const result = await schedulerFor(ctx.env.SCHEDULER, ctx.workspace.id, host.id).book({
+      workspaceId: ctx.workspace.id,
       host,
       start: b.start,
       now: b.now,

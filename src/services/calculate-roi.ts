@@ -106,6 +106,7 @@ export async function calculateRoiForProspect({
     type: 'roi.calculated',
     occurred_at: occurredAt,
     request_id: ctx.requestId,
+    workspace_id: ctx.workspace.id,
     input: {
       industry: request.industry,
       customer_count: request.customer_count,

@@ -17,7 +17,7 @@ export async function cancelDemo({ ctx, input }: { ctx: ServiceContext; input: {
   const minNotice = ctx.config.demo.cancelMinNoticeMinutes;
   const configured = ctx.config.demo.hosts.find((h) => h.id === claims.host_id);
   const host: HostRef = configured ? hostRef(configured) : { id: claims.host_id, name: claims.host_id, email: ctx.config.email.salesInbox, time_zone: 'UTC' };
-  const result = await schedulerFor(ctx.env.SCHEDULER, claims.host_id).cancel({
+  const result = await schedulerFor(ctx.env.SCHEDULER, ctx.workspace.id, claims.host_id).cancel({
     bookingId: input.bookingId,
     now: Date.now(),
     minNoticeMinutes: minNotice,
@@ -27,7 +27,7 @@ export async function cancelDemo({ ctx, input }: { ctx: ServiceContext; input: {
   if (result.state === 'not_found') throw bookingNotFound();
   if (result.state === 'too_late') throw tooLate(minNotice, 'cancel');
   const { booking } = result;
-  await demoGuard(ctx.env.DEMO_GUARD, booking.contact.email_normalized).release(booking.id);
+  await demoGuard(ctx.env.DEMO_GUARD, ctx.workspace.id, booking.contact.email_normalized).release(booking.id);
   logger.info('demo.cancelled', { request_id: ctx.requestId, booking_id: booking.id, repeated: result.state === 'already_cancelled' });
   return bookingAnswer(booking, host.name, false);
 }

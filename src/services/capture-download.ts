@@ -1,6 +1,7 @@
 import { type ContactInput, isSpam, toContactCapture } from '../domain/contact';
 import { newId } from '../domain/ids';
 import { downloadQuery, signDownload } from '../domain/signed-link';
+import { signedWorkspace } from '../domain/workspace';
 import { logger } from '../logger';
 import type { ContentDownloadedEvent } from '../messages/events';
 import { publishEvents } from '../messages/publish';
@@ -61,13 +62,18 @@ export async function captureDownload({
     input: { emailNormalized: contact.email_normalized, clientIp, turnstileToken: request.turnstile_token, action: 'content_download', eventId: id },
   });
 
-  const query = await downloadQuery(content.linkSecret, { slug, downloadId: id, expiresAt: expiresAtSeconds });
+  const query = await downloadQuery(
+    content.linkSecret,
+    { slug, downloadId: id, expiresAt: expiresAtSeconds, workspaceId: signedWorkspace(ctx.workspace.id) },
+    ctx.workspace.slug,
+  );
   const download_url = `${fileUrl(origin, slug)}?${query}`;
   const event: ContentDownloadedEvent = {
     id,
     type: 'content.downloaded',
     occurred_at: occurredAt,
     request_id: ctx.requestId,
+    workspace_id: ctx.workspace.id,
     asset_slug: slug,
     asset_title: asset.title,
     download_url,

@@ -40,7 +40,16 @@ export async function captureLead({
   });
 
   const { email, name, company, company_domain, phone, consent, utm, referrer, landing_page, website, turnstile_token, source, ...details } = submission;
-  const event: LeadSubmittedEvent = { id, type: 'lead.submitted', occurred_at: occurredAt, request_id: ctx.requestId, source, contact, details };
+  const event: LeadSubmittedEvent = {
+    id,
+    type: 'lead.submitted',
+    occurred_at: occurredAt,
+    request_id: ctx.requestId,
+    workspace_id: ctx.workspace.id,
+    source,
+    contact,
+    details,
+  };
   await publishEvents({ env: ctx.env, core: ctx.config.core }, [event]);
   return { id };
 }

@@ -22,7 +22,7 @@ export async function hostFreeSlots(ctx: ServiceContext, host: DemoHost, from: n
     logger.warn('demo.calendar_unavailable', { request_id: ctx.requestId, host_id: host.id, error: describeError(err) });
     return [];
   }
-  return schedulerFor(ctx.env.SCHEDULER, host.id).availability({ host, from, to, now, busy });
+  return schedulerFor(ctx.env.SCHEDULER, ctx.workspace.id, host.id).availability({ host, from, to, now, busy });
 }
 
 /** Free demo slots of all hosts on duty (or of one, `host`), as one list on the visitor's clock. */

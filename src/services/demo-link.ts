@@ -1,4 +1,5 @@
 import { type BookingAction, type BookingLinkClaims, verifyBookingLink } from '../domain/booking-link';
+import { signedWorkspace } from '../domain/workspace';
 import { logger } from '../logger';
 import { ServiceError } from '../services/errors';
 import type { ServiceContext } from './context';
@@ -7,7 +8,7 @@ import { demoSetup } from './demo-setup';
 /** The claims of a genuine link for this booking and action; anything else is refused with 403. */
 export async function verifiedLink(ctx: ServiceContext, bookingId: string, token: string, action: BookingAction): Promise<BookingLinkClaims> {
   const { secret } = demoSetup(ctx.config.demo);
-  const claims = await verifyBookingLink(secret, token, bookingId, action);
+  const claims = await verifyBookingLink(secret, token, { bookingId, action, workspaceId: signedWorkspace(ctx.workspace.id) });
   if (!claims) {
     logger.warn('demo.link_refused', { request_id: ctx.requestId, action });
     throw new ServiceError('forbidden', { detail: 'This link is not valid. Please use the link from your latest invite email.' });

@@ -24,12 +24,14 @@ export async function listDeliveries({ ctx, input: f }: { ctx: ServiceContext; i
   if (f.leadId) where.push(eq(deliveries.leadId, f.leadId));
   if (f.eventId) where.push(eq(deliveries.eventId, f.eventId));
   if (f.after) where.push(lt(deliveries.id, f.after));
-  const rows = await ctx.db
-    .select()
-    .from(deliveries)
-    .where(where.length ? and(...where) : undefined)
-    .orderBy(desc(deliveries.id))
-    .limit(f.limit + 1);
+  const rows = await ctx.inWorkspace((db) =>
+    db
+      .select()
+      .from(deliveries)
+      .where(where.length ? and(...where) : undefined)
+      .orderBy(desc(deliveries.id))
+      .limit(f.limit + 1),
+  );
   return keysetPage(rows, f.limit);
 }
 
@@ -41,38 +43,45 @@ export async function getDelivery({
   ctx: ServiceContext;
   input: { id: string };
 }): Promise<{ delivery: Delivery; attempts: DeliveryAttempt[] }> {
-  const [delivery] = await ctx.db.select().from(deliveries).where(eq(deliveries.id, input.id)).limit(1);
-  if (!delivery) throw new ServiceError('not_found', { detail: 'No delivery with this id.' });
-  const attempts = await ctx.db.select().from(deliveryAttempts).where(eq(deliveryAttempts.deliveryId, input.id)).orderBy(asc(deliveryAttempts.attempt));
-  return { delivery, attempts };
+  return ctx.inWorkspace(async (db) => {
+    const [delivery] = await db.select().from(deliveries).where(eq(deliveries.id, input.id)).limit(1);
+    if (!delivery) throw new ServiceError('not_found', { detail: 'No delivery with this id.' });
+    const attempts = await db.select().from(deliveryAttempts).where(eq(deliveryAttempts.deliveryId, input.id)).orderBy(asc(deliveryAttempts.attempt));
+    return { delivery, attempts };
+  });
 }
 
 /** Failed → pending with a fresh attempt budget, then onto the queue. */
 async function reopen(ctx: ServiceContext, where: SQL): Promise<string[]> {
-  const reopened = await ctx.db
-    .update(deliveries)
-    .set({ status: 'pending', attempts: 0, nextAttemptAt: new Date(), lockedUntil: null, enqueuedAt: null, updatedAt: new Date() })
-    .where(and(eq(deliveries.status, 'failed'), where))
-    .returning({ id: deliveries.id });
+  const reopened = await ctx.inWorkspace((db) =>
+    db
+      .update(deliveries)
+      .set({ status: 'pending', attempts: 0, nextAttemptAt: new Date(), lockedUntil: null, enqueuedAt: null, updatedAt: new Date() })
+      .where(and(eq(deliveries.status, 'failed'), where))
+      .returning({ id: deliveries.id }),
+  );
   const ids = reopened.map((r) => r.id);
-  await enqueueDeliveries(ctx.db, ctx.env, ids);
+  // After the commit: a lost send leaves the rows for the cron sweep.
+  await ctx.inWorkspace((db) => enqueueDeliveries(db, ctx.env, ctx.workspace.id, ids));
   logger.info('deliveries.replayed', { request_id: ctx.requestId, actor: ctx.actor, count: ids.length });
   return ids;
 }
 
 export async function replayDelivery({ ctx, input }: { ctx: ServiceContext; input: { id: string } }): Promise<number> {
-  const [current] = await ctx.db.select({ status: deliveries.status }).from(deliveries).where(eq(deliveries.id, input.id));
+  const [current] = await ctx.inWorkspace((db) => db.select({ status: deliveries.status }).from(deliveries).where(eq(deliveries.id, input.id)));
   if (!current) throw new ServiceError('not_found', { detail: 'No delivery with this id.' });
   if (current.status !== 'failed') throw new ServiceError('conflict', { detail: `Only failed deliveries can be replayed; this one is ${current.status}.` });
   return (await reopen(ctx, eq(deliveries.id, input.id))).length;
 }
 
 export async function replayFailedDeliveries({ ctx, input }: { ctx: ServiceContext; input: { destination: string; key?: string } }): Promise<number> {
-  const ids = await ctx.db
-    .select({ id: deliveries.id })
-    .from(deliveries)
-    .where(and(eq(deliveries.status, 'failed'), eq(deliveries.destination, input.destination), input.key ? eq(deliveries.key, input.key) : undefined))
-    .limit(1000);
+  const ids = await ctx.inWorkspace((db) =>
+    db
+      .select({ id: deliveries.id })
+      .from(deliveries)
+      .where(and(eq(deliveries.status, 'failed'), eq(deliveries.destination, input.destination), input.key ? eq(deliveries.key, input.key) : undefined))
+      .limit(1000),
+  );
   if (ids.length === 0) return 0;
   return (
     await reopen(

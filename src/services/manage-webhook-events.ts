@@ -22,12 +22,14 @@ export async function listWebhookEvents({ ctx, input: f }: { ctx: ServiceContext
   if (f.outcome) where.push(eq(webhookEvents.outcome, f.outcome));
   if (f.verified !== undefined) where.push(eq(webhookEvents.verified, f.verified));
   if (f.after) where.push(lt(webhookEvents.id, f.after));
-  const rows = await ctx.db
-    .select()
-    .from(webhookEvents)
-    .where(where.length ? and(...where) : undefined)
-    .orderBy(desc(webhookEvents.id))
-    .limit(f.limit + 1);
+  const rows = await ctx.inWorkspace((db) =>
+    db
+      .select()
+      .from(webhookEvents)
+      .where(where.length ? and(...where) : undefined)
+      .orderBy(desc(webhookEvents.id))
+      .limit(f.limit + 1),
+  );
   return keysetPage(rows, f.limit);
 }
 
@@ -37,7 +39,7 @@ export async function listWebhookEvents({ ctx, input: f }: { ctx: ServiceContext
  * may be partly applied), and applying is idempotent per change, so a replay never repeats an effect.
  */
 export async function replayWebhookEvent({ ctx, input }: { ctx: ServiceContext; input: { id: string } }): Promise<{ eventId: string }> {
-  const [row] = await ctx.db.select().from(webhookEvents).where(eq(webhookEvents.id, input.id)).limit(1);
+  const [row] = await ctx.inWorkspace((db) => db.select().from(webhookEvents).where(eq(webhookEvents.id, input.id)).limit(1));
   if (!row) throw new ServiceError('not_found', { detail: 'No webhook event with this id.' });
   if (!row.verified) throw new ServiceError('conflict', { detail: 'A rejected webhook cannot be replayed.' });
   if (!APPLICABLE_OUTCOMES.includes(row.outcome)) {
@@ -50,7 +52,7 @@ export async function replayWebhookEvent({ ctx, input }: { ctx: ServiceContext; 
 
 /** One inbound webhook, as received and as applied. */
 export async function getWebhookEvent({ ctx, input }: { ctx: ServiceContext; input: { id: string } }): Promise<WebhookEvent> {
-  const [row] = await ctx.db.select().from(webhookEvents).where(eq(webhookEvents.id, input.id)).limit(1);
+  const [row] = await ctx.inWorkspace((db) => db.select().from(webhookEvents).where(eq(webhookEvents.id, input.id)).limit(1));
   if (!row) throw new ServiceError('not_found', { detail: 'No webhook event with this id.' });
   return row;
 }

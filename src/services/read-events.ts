@@ -26,11 +26,13 @@ function uuidV7Time(id: string): number | null {
  * out, is not found.
  */
 export async function eventStatus({ ctx, input }: { ctx: ServiceContext; input: { id: string } }): Promise<EventStatus> {
-  const [row] = await ctx.db.select().from(events).where(eq(events.id, input.id)).limit(1);
-  if (row) {
-    const caused = await ctx.db.select().from(deliveries).where(eq(deliveries.eventId, input.id)).orderBy(asc(deliveries.id));
+  const stored = await ctx.inWorkspace(async (db) => {
+    const [row] = await db.select().from(events).where(eq(events.id, input.id)).limit(1);
+    if (!row) return null;
+    const caused = await db.select().from(deliveries).where(eq(deliveries.eventId, input.id)).orderBy(asc(deliveries.id));
     return { state: row.state, id: row.id, row, deliveries: caused };
-  }
+  });
+  if (stored) return stored;
   const madeAt = uuidV7Time(input.id);
   const now = Date.now();
   if (madeAt !== null && madeAt <= now + 60_000 && now - madeAt < QUEUED_AT_MOST_MS)
@@ -40,9 +42,10 @@ export async function eventStatus({ ctx, input }: { ctx: ServiceContext; input: 
 
 /** A failed event, once its cause is fixed, goes back on the queue as it was. */
 export async function replayEvent({ ctx, input }: { ctx: ServiceContext; input: { id: string } }): Promise<void> {
-  const [row] = await ctx.db.select().from(events).where(eq(events.id, input.id)).limit(1);
+  const [row] = await ctx.inWorkspace((db) => db.select().from(events).where(eq(events.id, input.id)).limit(1));
   if (!row) throw new ServiceError('not_found', { detail: 'No event with this id.' });
   if (row.state !== 'failed' || !row.body) throw new ServiceError('conflict', { detail: `Only failed events can be replayed; this one is ${row.state}.` });
-  await publishEvents({ env: ctx.env, core: ctx.config.core }, [row.body as EventMessage]);
+  // Back into the workspace it was stored in, whatever its body says.
+  await publishEvents({ env: ctx.env, core: ctx.config.core }, [{ ...(row.body as EventMessage), workspace_id: ctx.workspace.id }]);
   logger.info('events.replayed', { request_id: ctx.requestId, actor: ctx.actor, event_id: row.id, type: row.type });
 }

@@ -5,10 +5,12 @@ import { normalizeEmail } from '../domain/email';
 import type { ServiceContext } from './context';
 
 export async function getLeadWithHistory({ ctx, input }: { ctx: ServiceContext; input: { id: string } }): Promise<{ lead: Lead; events: LeadEvent[] } | null> {
-  const [lead] = await ctx.db.select().from(leads).where(eq(leads.id, input.id)).limit(1);
-  if (!lead) return null;
-  const events = await ctx.db.select().from(leadEvents).where(eq(leadEvents.leadId, input.id)).orderBy(asc(leadEvents.occurredAt), asc(leadEvents.id));
-  return { lead, events };
+  return ctx.inWorkspace(async (db) => {
+    const [lead] = await db.select().from(leads).where(eq(leads.id, input.id)).limit(1);
+    if (!lead) return null;
+    const events = await db.select().from(leadEvents).where(eq(leadEvents.leadId, input.id)).orderBy(asc(leadEvents.occurredAt), asc(leadEvents.id));
+    return { lead, events };
+  });
 }
 
 export interface LeadFilter {
@@ -27,11 +29,13 @@ export async function listLeads({ ctx, input: f }: { ctx: ServiceContext; input:
   if (f.source) where.push(eq(leads.firstSource, f.source));
   if (f.since) where.push(gte(leads.createdAt, f.since));
   if (f.after) where.push(lt(leads.id, f.after));
-  const rows = await ctx.db
-    .select()
-    .from(leads)
-    .where(where.length ? and(...where) : undefined)
-    .orderBy(desc(leads.id))
-    .limit(f.limit + 1);
+  const rows = await ctx.inWorkspace((db) =>
+    db
+      .select()
+      .from(leads)
+      .where(where.length ? and(...where) : undefined)
+      .orderBy(desc(leads.id))
+      .limit(f.limit + 1),
+  );
   return keysetPage(rows, f.limit);
 }

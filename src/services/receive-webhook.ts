@@ -44,11 +44,14 @@ export async function receiveWebhook({ ctx, input }: { ctx: ServiceContext; inpu
   }
   if (parsed.replaced > 0) logger.warn('webhook.unstorable_characters_replaced', { request_id: ctx.requestId, provider, strings: parsed.replaced });
   const payload = parsed.payload;
-  const [inserted] = await ctx.db
-    .insert(webhookEvents)
-    .values({ id: newId(), provider, deliveryId: verdict.deliveryId, verified: true, payload })
-    .onConflictDoNothing({ target: [webhookEvents.provider, webhookEvents.deliveryId], where: sql`verified` })
-    .returning({ id: webhookEvents.id });
+  // Committed before it is queued: the consumer must find the row it is told about.
+  const [inserted] = await ctx.inWorkspace((db) =>
+    db
+      .insert(webhookEvents)
+      .values({ id: newId(), provider, deliveryId: verdict.deliveryId, verified: true, payload })
+      .onConflictDoNothing({ target: [webhookEvents.workspaceId, webhookEvents.provider, webhookEvents.deliveryId], where: sql`verified` })
+      .returning({ id: webhookEvents.id }),
+  );
   if (inserted) {
     await enqueue(ctx, provider, inserted.id);
     logger.info('webhook.accepted', { request_id: ctx.requestId, provider, webhook_event_id: inserted.id });
@@ -62,11 +65,13 @@ export async function receiveWebhook({ ctx, input }: { ctx: ServiceContext; inpu
  * request may have died between the insert and the queue: queue it again (applying is idempotent).
  */
 async function acknowledgeDuplicate(ctx: ServiceContext, provider: WebhookProvider, deliveryId: string): Promise<Receipt> {
-  const [existing] = await ctx.db
-    .select({ id: webhookEvents.id, outcome: webhookEvents.outcome })
-    .from(webhookEvents)
-    .where(and(eq(webhookEvents.provider, provider), eq(webhookEvents.deliveryId, deliveryId), eq(webhookEvents.verified, true)))
-    .limit(1);
+  const [existing] = await ctx.inWorkspace((db) =>
+    db
+      .select({ id: webhookEvents.id, outcome: webhookEvents.outcome })
+      .from(webhookEvents)
+      .where(and(eq(webhookEvents.provider, provider), eq(webhookEvents.deliveryId, deliveryId), eq(webhookEvents.verified, true)))
+      .limit(1),
+  );
   if (!existing) throw new Error('webhook delivery conflicted but cannot be found');
   if (existing.outcome === 'pending') await enqueue(ctx, provider, existing.id);
   logger.info('webhook.duplicate', { request_id: ctx.requestId, provider, webhook_event_id: existing.id, outcome: existing.outcome });
@@ -79,6 +84,7 @@ export async function enqueue(ctx: ServiceContext, provider: string, webhookEven
     type: 'webhook.received',
     occurred_at: new Date().toISOString(),
     request_id: ctx.requestId,
+    workspace_id: ctx.workspace.id,
     webhook_event_id: webhookEventId,
     provider,
   };
@@ -89,11 +95,11 @@ export async function enqueue(ctx: ServiceContext, provider: string, webhookEven
 /** Rejections are kept without their body, and only so many per window: a stranger cannot fill the table. */
 async function recordRejection(ctx: ServiceContext, provider: WebhookProvider, reason: string): Promise<void> {
   try {
-    const slot = await takeLimit(ctx.env.RATE_LIMITER, `webhook-rejections:${provider}`, REJECTIONS_RECORDED, REJECTIONS_WINDOW_SECONDS);
+    const slot = await takeLimit(ctx.env.RATE_LIMITER, ctx.workspace.id, `webhook-rejections:${provider}`, REJECTIONS_RECORDED, REJECTIONS_WINDOW_SECONDS);
     if (!slot.allowed) return;
-    await ctx.db
-      .insert(webhookEvents)
-      .values({ id: newId(), provider, verified: false, rejectionReason: reason, outcome: 'ignored', outcomeDetail: 'rejected' });
+    await ctx.inWorkspace((db) =>
+      db.insert(webhookEvents).values({ id: newId(), provider, verified: false, rejectionReason: reason, outcome: 'ignored', outcomeDetail: 'rejected' }),
+    );
   } catch (err) {
     // The 401 matters more than the record of it.
     logger.error('webhook.rejection_not_recorded', { request_id: ctx.requestId, provider, error: describeError(err) });

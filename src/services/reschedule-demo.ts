@@ -37,8 +37,9 @@ export async function rescheduleDemo({
       throw new ServiceError('service_unavailable', { retryAfterSeconds: 30 });
     });
   const minNotice = ctx.config.demo.cancelMinNoticeMinutes;
-  const result = await schedulerFor(ctx.env.SCHEDULER, host.id).reschedule({
+  const result = await schedulerFor(ctx.env.SCHEDULER, ctx.workspace.id, host.id).reschedule({
     bookingId: input.bookingId,
+    workspaceId: ctx.workspace.id,
     host,
     start,
     now,
@@ -55,7 +56,7 @@ export async function rescheduleDemo({
   const { booking } = result;
   // The Scheduler queued the updated invites (demo.rescheduled) with the move; the guard only tracks
   // when the demo ends, so a failure there must not turn the move into an error.
-  await demoGuard(ctx.env.DEMO_GUARD, booking.contact.email_normalized)
+  await demoGuard(ctx.env.DEMO_GUARD, ctx.workspace.id, booking.contact.email_normalized)
     .confirm(booking.id, Date.parse(booking.end))
     .catch((err) => {
       logger.warn('demo.guard_confirm_failed', { request_id: ctx.requestId, booking_id: booking.id, error: describeError(err) });

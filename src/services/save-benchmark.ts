@@ -14,7 +14,7 @@ export interface BenchmarkInput {
 
 /** Every industry's benchmarks as stored (not the cache). */
 export function listBenchmarks({ ctx }: { ctx: ServiceContext; input?: undefined }): Promise<IndustryBenchmarkRow[]> {
-  return ctx.db.select().from(industryBenchmarks).orderBy(asc(industryBenchmarks.industry));
+  return ctx.inWorkspace((db) => db.select().from(industryBenchmarks).orderBy(asc(industryBenchmarks.industry)));
 }
 
 /** Replaces one industry's numbers and drops this isolate's cached copy, so the next calculation uses them. */
@@ -33,12 +33,14 @@ export async function saveBenchmark({
     source: benchmark.source ?? null,
     updatedAt: new Date(),
   };
-  const [row] = await ctx.db
-    .insert(industryBenchmarks)
-    .values({ industry, ...values })
-    .onConflictDoUpdate({ target: industryBenchmarks.industry, set: values })
-    .returning();
-  invalidateBenchmarks();
+  const [row] = await ctx.inWorkspace((db) =>
+    db
+      .insert(industryBenchmarks)
+      .values({ industry, ...values })
+      .onConflictDoUpdate({ target: [industryBenchmarks.workspaceId, industryBenchmarks.industry], set: values })
+      .returning(),
+  );
+  invalidateBenchmarks(ctx.workspace.id);
   logger.info('benchmarks.updated', { request_id: ctx.requestId, actor: ctx.actor, industry });
   return row!;
 }

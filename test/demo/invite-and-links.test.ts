@@ -42,19 +42,34 @@ describe('signed booking links', () => {
 
   it('accepts its own token for the same booking and action', async () => {
     const token = await signBookingLink(secret, claims);
-    expect(await verifyBookingLink(secret, token, claims.booking_id, 'cancel')).toEqual(claims);
+    expect(await verifyBookingLink(secret, token, { bookingId: claims.booking_id, action: 'cancel' })).toEqual(claims);
   });
 
   it('refuses a tampered, misapplied or foreign token', async () => {
     const token = await signBookingLink(secret, claims);
     const [payload, sig] = token.split('.') as [string, string];
     const flipped = sig.slice(0, -2) + (sig.at(-2) === 'A' ? 'B' : 'A') + sig.at(-1);
-    expect(await verifyBookingLink(secret, `${payload}.${flipped}`, claims.booking_id, 'cancel')).toBeNull();
+    expect(await verifyBookingLink(secret, `${payload}.${flipped}`, { bookingId: claims.booking_id, action: 'cancel' })).toBeNull();
     const otherPayload = (await signBookingLink(secret, { ...claims, host_id: 'newyork' })).split('.')[0];
-    expect(await verifyBookingLink(secret, `${otherPayload}.${sig}`, claims.booking_id, 'cancel')).toBeNull();
-    expect(await verifyBookingLink(secret, token, claims.booking_id, 'reschedule')).toBeNull();
-    expect(await verifyBookingLink(secret, token, '0193aaaa-bbbb-7ccc-8ddd-eeeeffff0001', 'cancel')).toBeNull();
-    expect(await verifyBookingLink('another-secret-that-is-long-enough-01', token, claims.booking_id, 'cancel')).toBeNull();
-    expect(await verifyBookingLink(secret, 'garbage', claims.booking_id, 'cancel')).toBeNull();
+    expect(await verifyBookingLink(secret, `${otherPayload}.${sig}`, { bookingId: claims.booking_id, action: 'cancel' })).toBeNull();
+    expect(await verifyBookingLink(secret, token, { bookingId: claims.booking_id, action: 'reschedule' })).toBeNull();
+    expect(await verifyBookingLink(secret, token, { bookingId: '0193aaaa-bbbb-7ccc-8ddd-eeeeffff0001', action: 'cancel' })).toBeNull();
+    expect(await verifyBookingLink('another-secret-that-is-long-enough-01', token, { bookingId: claims.booking_id, action: 'cancel' })).toBeNull();
+    expect(await verifyBookingLink(secret, 'garbage', { bookingId: claims.booking_id, action: 'cancel' })).toBeNull();
+  });
+
+  it("binds a link to its workspace: another workspace's link, or a default one presented elsewhere, is refused", async () => {
+    const elsewhere = await signBookingLink(secret, { ...claims, workspace_id: '0193aaaa-bbbb-7ccc-8ddd-000000000b0b' });
+    expect(
+      await verifyBookingLink(secret, elsewhere, { bookingId: claims.booking_id, action: 'cancel', workspaceId: '0193aaaa-bbbb-7ccc-8ddd-000000000b0b' }),
+    ).toMatchObject(claims);
+    expect(await verifyBookingLink(secret, elsewhere, { bookingId: claims.booking_id, action: 'cancel' })).toBeNull();
+    expect(
+      await verifyBookingLink(secret, elsewhere, { bookingId: claims.booking_id, action: 'cancel', workspaceId: '0193aaaa-bbbb-7ccc-8ddd-000000000a0a' }),
+    ).toBeNull();
+    const home = await signBookingLink(secret, claims);
+    expect(
+      await verifyBookingLink(secret, home, { bookingId: claims.booking_id, action: 'cancel', workspaceId: '0193aaaa-bbbb-7ccc-8ddd-000000000b0b' }),
+    ).toBeNull();
   });
 });

@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config';
 import { deliveries, demoBookings } from '../../src/db/schema';
 import { type DemoHost, DemoHostSchema } from '../../src/domain/demo-hosts';
 import { newId } from '../../src/domain/ids';
+import { DEFAULT_WORKSPACE_ID } from '../../src/domain/workspace';
 import { demoGuard } from '../../src/durable-objects/demo-guard';
 import { type Scheduler, schedulerFor } from '../../src/durable-objects/scheduler';
 import { hostFreeSlots } from '../../src/services/demo-availability';
@@ -75,7 +76,7 @@ async function interceptQueue(stub: DurableObjectStub<Scheduler>, hook: (body: a
 describe('the Scheduler outbox', () => {
   it('keeps a booking and a cancellation whose event could not be queued, and delivers them from the alarm', async () => {
     const host = ownHost();
-    const stub = schedulerFor(env.SCHEDULER, host.id);
+    const stub = schedulerFor(env.SCHEDULER, DEFAULT_WORKSPACE_ID, host.id);
     const start = berlinSlot(2, '14:00');
     const booking = newBooking('outbox');
     let down = true;
@@ -83,7 +84,7 @@ describe('the Scheduler outbox', () => {
       if (down) throw new Error('queue unavailable');
     });
 
-    const result = await stub.book({ host, start, now: Date.now(), busy: [], reminderMinutes: 60, booking });
+    const result = await stub.book({ workspaceId: DEFAULT_WORKSPACE_ID, host, start, now: Date.now(), busy: [], reminderMinutes: 60, booking });
     expect(result.ok).toBe(true);
     const pending = JSON.parse((await rowOf(stub, booking.id)).pending_event!);
     expect(pending.map((e: any) => e.type)).toEqual(['demo.booked']);
@@ -136,7 +137,7 @@ describe('the Scheduler outbox', () => {
 
   it('books over HTTP when the queue is down, and the alarm sends the invites later', async () => {
     const start = berlinSlot(13, '10:00');
-    const stub = schedulerFor(env.SCHEDULER, 'berlin');
+    const stub = schedulerFor(env.SCHEDULER, DEFAULT_WORKSPACE_ID, 'berlin');
     let down = true;
     const undo = await interceptQueue(stub, () => {
       if (down) throw new Error('queue unavailable');
@@ -166,9 +167,11 @@ describe('the Scheduler outbox', () => {
 describe('the Scheduler alarm', () => {
   it('does not mark a reminder sent when the booking moved while it was being sent', async () => {
     const host = ownHost();
-    const stub = schedulerFor(env.SCHEDULER, host.id);
+    const stub = schedulerFor(env.SCHEDULER, DEFAULT_WORKSPACE_ID, host.id);
     const booking = newBooking('race');
-    expect((await stub.book({ host, start: berlinSlot(3, '10:00'), now: Date.now(), busy: [], reminderMinutes: 60, booking })).ok).toBe(true);
+    expect(
+      (await stub.book({ workspaceId: DEFAULT_WORKSPACE_ID, host, start: berlinSlot(3, '10:00'), now: Date.now(), busy: [], reminderMinutes: 60, booking })).ok,
+    ).toBe(true);
     await runInDurableObject(
       stub,
       (_i, state) => void state.storage.sql.exec('UPDATE bookings SET reminder_at = ? WHERE id = ?', Date.now() - 1000, booking.id),
@@ -179,6 +182,7 @@ describe('the Scheduler alarm', () => {
       moved = true;
       // While the reminder is on its way, the prospect moves the demo to another day.
       const r = await instance.reschedule({
+        workspaceId: DEFAULT_WORKSPACE_ID,
         bookingId: booking.id,
         host,
         start: berlinSlot(5, '10:00'),
@@ -203,7 +207,7 @@ describe('the Scheduler alarm', () => {
   it('keeps a calendar removal asked for while the calendar entry was being written', async () => {
     const calendarId = 'race.host@example.com';
     const host = ownHost({ google_calendar_id: calendarId });
-    const stub = schedulerFor(env.SCHEDULER, host.id);
+    const stub = schedulerFor(env.SCHEDULER, DEFAULT_WORKSPACE_ID, host.id);
     const booking = newBooking('calrace');
     const seen: string[] = [];
     let release!: () => void;
@@ -220,7 +224,9 @@ describe('the Scheduler alarm', () => {
         return new HttpResponse(null, { status: 204 });
       }),
     );
-    expect((await stub.book({ host, start: berlinSlot(4, '10:00'), now: Date.now(), busy: [], reminderMinutes: 60, booking })).ok).toBe(true);
+    expect(
+      (await stub.book({ workspaceId: DEFAULT_WORKSPACE_ID, host, start: berlinSlot(4, '10:00'), now: Date.now(), busy: [], reminderMinutes: 60, booking })).ok,
+    ).toBe(true);
     // The alarm starts writing the entry on its own; cancel while Google is still answering.
     await eventually(async () => seen.includes('save'));
     const result = await stub.cancel({ bookingId: booking.id, now: Date.now(), minNoticeMinutes: 0 });
@@ -237,14 +243,16 @@ describe('the Scheduler alarm', () => {
 
   it('goes on after a reminder that cannot be sent, retries it later and stays armed', async () => {
     const host = ownHost();
-    const stub = schedulerFor(env.SCHEDULER, host.id);
+    const stub = schedulerFor(env.SCHEDULER, DEFAULT_WORKSPACE_ID, host.id);
     const failing = newBooking('fail');
     const fine = newBooking('fine');
     for (const [b, t] of [
       [failing, '10:00'],
       [fine, '11:00'],
     ] as const) {
-      expect((await stub.book({ host, start: berlinSlot(6, t), now: Date.now(), busy: [], reminderMinutes: 60, booking: b })).ok).toBe(true);
+      expect(
+        (await stub.book({ workspaceId: DEFAULT_WORKSPACE_ID, host, start: berlinSlot(6, t), now: Date.now(), busy: [], reminderMinutes: 60, booking: b })).ok,
+      ).toBe(true);
     }
     const undo = await interceptQueue(stub, (body) => {
       if (body.type === 'demo.reminder_due' && body.booking.id === failing.id) throw new Error('queue unavailable');
@@ -269,11 +277,23 @@ describe('the Scheduler alarm', () => {
 
   it('marks a reminder that is already due at booking time as sent (the invite is the reminder)', async () => {
     const host = ownHost();
-    const stub = schedulerFor(env.SCHEDULER, host.id);
+    const stub = schedulerFor(env.SCHEDULER, DEFAULT_WORKSPACE_ID, host.id);
     const booking = newBooking('late');
     const now = Date.now() - 5000;
     // Reminders go out 3 days ahead here: the demo is sooner than that.
-    expect((await stub.book({ host, start: berlinSlot(1, '10:00'), now, busy: [], reminderMinutes: 3 * 24 * 60 + 7 * 24 * 60, booking })).ok).toBe(true);
+    expect(
+      (
+        await stub.book({
+          workspaceId: DEFAULT_WORKSPACE_ID,
+          host,
+          start: berlinSlot(1, '10:00'),
+          now,
+          busy: [],
+          reminderMinutes: 3 * 24 * 60 + 7 * 24 * 60,
+          booking,
+        })
+      ).ok,
+    ).toBe(true);
     expect((await rowOf(stub, booking.id)).reminder_sent_at).toBe(now);
   });
 });
@@ -281,13 +301,14 @@ describe('the Scheduler alarm', () => {
 describe('moving a demo', () => {
   it("is not blocked by the booking's own entry in the host's calendar", async () => {
     const host = ownHost({ buffer_before_minutes: 30 });
-    const stub = schedulerFor(env.SCHEDULER, host.id);
+    const stub = schedulerFor(env.SCHEDULER, DEFAULT_WORKSPACE_ID, host.id);
     const booking = newBooking('own');
     const start = berlinSlot(7, '10:00');
-    expect((await stub.book({ host, start, now: Date.now(), busy: [], reminderMinutes: 60, booking })).ok).toBe(true);
+    expect((await stub.book({ workspaceId: DEFAULT_WORKSPACE_ID, host, start, now: Date.now(), busy: [], reminderMinutes: 60, booking })).ok).toBe(true);
     // Google now shows the demo itself as busy; the next slot needs 30 minutes of buffer before it.
     const busy = [{ start, end: start + 30 * MINUTE }];
     const moved = await stub.reschedule({
+      workspaceId: DEFAULT_WORKSPACE_ID,
       bookingId: booking.id,
       host,
       start: start + 30 * MINUTE,
@@ -341,7 +362,7 @@ describe('a start that cannot be a slot', () => {
 
 describe('the demo guard', () => {
   it('still answers after its alarm emptied it', async () => {
-    const stub = demoGuard(env.DEMO_GUARD, uniqueEmail('guard'));
+    const stub = demoGuard(env.DEMO_GUARD, DEFAULT_WORKSPACE_ID, uniqueEmail('guard'));
     const long = Date.now() - 3 * 3_600_000;
     expect(await stub.admit({ bookingId: newId(), now: long, attemptsPerHour: 5, maxActive: 1 })).toEqual({ ok: true });
     await runInDurableObject(stub, (instance) => instance.alarm()); // nothing left: the object is emptied
@@ -365,7 +386,15 @@ describe("availability and the host's calendar", () => {
     const from = berlinSlot(15, '00:00');
     const to = from + 86_400_000;
     const slots = await hostFreeSlots(
-      { env, config, requestId: 'test', actor: 'system', db: undefined as never, waitUntil: () => undefined },
+      {
+        env,
+        config,
+        workspace: { id: DEFAULT_WORKSPACE_ID, slug: 'default' },
+        requestId: 'test',
+        actor: 'system',
+        inWorkspace: () => Promise.reject(new Error('no database here')),
+        waitUntil: () => undefined,
+      },
       host,
       from,
       to,

@@ -8,6 +8,7 @@ import { deliveries, leadEvents } from '../../src/db/schema';
 import { freeSlots } from '../../src/domain/availability';
 import { DemoHostSchema } from '../../src/domain/demo-hosts';
 import { newId } from '../../src/domain/ids';
+import { DEFAULT_WORKSPACE_ID } from '../../src/domain/workspace';
 import { schedulerFor } from '../../src/durable-objects/scheduler';
 import { GoogleCalendar, googleEventId } from '../../src/integrations/calendar/google';
 import { database, eventually, uniqueEmail } from '../support/api';
@@ -24,7 +25,7 @@ describe('the reminder alarm', () => {
     const start = berlinSlot(0, '10:00');
     const { res, body } = await book(start, { email: uniqueEmail('remind'), phone: '+14155550123', consent: { sms: true } });
     expect(res.status).toBe(201);
-    const stub = schedulerFor(env.SCHEDULER, 'berlin');
+    const stub = schedulerFor(env.SCHEDULER, DEFAULT_WORKSPACE_ID, 'berlin');
     await runInDurableObject(stub, async (_instance, state) => {
       expect(await state.storage.getAlarm()).toBe(start - 60 * MINUTE); // DEMO_REMINDER_MINUTES_BEFORE
       state.storage.sql.exec('UPDATE bookings SET reminder_at = ? WHERE id = ?', Date.now() - 1000, body.booking_id);
@@ -135,9 +136,10 @@ describe('Google Calendar adapter', () => {
       }),
     );
     const id = newId();
-    const stub = schedulerFor(env.SCHEDULER, host.id);
+    const stub = schedulerFor(env.SCHEDULER, DEFAULT_WORKSPACE_ID, host.id);
     const email = uniqueEmail('google');
     const result = await stub.book({
+      workspaceId: DEFAULT_WORKSPACE_ID,
       host,
       start,
       now: Date.now(),
@@ -182,11 +184,12 @@ describe('minimum notice for changes', () => {
   it('refuses to cancel or move a demo inside DEMO_CANCEL_MIN_NOTICE_MINUTES', async () => {
     const start = berlinSlot(3, '10:00');
     const { body } = await book(start);
-    const stub = schedulerFor(env.SCHEDULER, 'berlin');
+    const stub = schedulerFor(env.SCHEDULER, DEFAULT_WORKSPACE_ID, 'berlin');
     const host = loadConfig(env).demo.hosts[0]!;
     const soon = start - 90 * MINUTE; // 90 minutes before, the rule asks for 120
     expect((await stub.cancel({ bookingId: body.booking_id, now: soon, minNoticeMinutes: 120 })).state).toBe('too_late');
     const moved = await stub.reschedule({
+      workspaceId: DEFAULT_WORKSPACE_ID,
       bookingId: body.booking_id,
       host,
       start: berlinSlot(3, '12:00'),

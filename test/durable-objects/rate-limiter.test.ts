@@ -1,6 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_WORKSPACE_ID } from '../../src/domain/workspace';
 import { limiterFor, type RateLimiter, refundLimit, takeLimit } from '../../src/durable-objects/rate-limiter';
 
 const key = () => `email:${crypto.randomUUID()}@acme-test.com`;
@@ -20,16 +21,16 @@ describe('RateLimiter Durable Object', () => {
 
   it('is exact under concurrency: 40 simultaneous attempts at a limit of 7 → 7 allowed', async () => {
     const k = key();
-    const decisions = await Promise.all(Array.from({ length: 40 }, () => takeLimit(env.RATE_LIMITER, k, 7, 3600)));
+    const decisions = await Promise.all(Array.from({ length: 40 }, () => takeLimit(env.RATE_LIMITER, DEFAULT_WORKSPACE_ID, k, 7, 3600)));
     expect(decisions.filter((d) => d.allowed)).toHaveLength(7);
   });
 
   it('gives an attempt back on refund', async () => {
     const k = key();
-    const first = await takeLimit(env.RATE_LIMITER, k, 1, 3600);
-    expect((await takeLimit(env.RATE_LIMITER, k, 1, 3600)).allowed).toBe(false);
-    await refundLimit(env.RATE_LIMITER, k, first.countedAt!);
-    expect((await takeLimit(env.RATE_LIMITER, k, 1, 3600)).allowed).toBe(true);
+    const first = await takeLimit(env.RATE_LIMITER, DEFAULT_WORKSPACE_ID, k, 1, 3600);
+    expect((await takeLimit(env.RATE_LIMITER, DEFAULT_WORKSPACE_ID, k, 1, 3600)).allowed).toBe(false);
+    await refundLimit(env.RATE_LIMITER, DEFAULT_WORKSPACE_ID, k, first.countedAt!);
+    expect((await takeLimit(env.RATE_LIMITER, DEFAULT_WORKSPACE_ID, k, 1, 3600)).allowed).toBe(true);
   });
 
   it('deletes attempts once they have left their window and sleeps until the next one does', async () => {

@@ -7,12 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config';
 import * as schema from '../../src/db/schema';
 import { leads } from '../../src/db/schema';
+import { inWorkspace } from '../../src/db/tenant';
 import { toContactCapture } from '../../src/domain/contact';
 import { newId } from '../../src/domain/ids';
+import { DEFAULT_WORKSPACE_ID } from '../../src/domain/workspace';
 import type { LeadSubmittedEvent } from '../../src/messages/events';
 import { consumerContext } from '../../src/queues/consumer-context';
 import { writeEvents } from '../../src/services/events/write-events';
-import { database, uniqueEmail, withTestDatabase } from '../support/api';
+import { DEFAULT_WORKSPACE, database, uniqueEmail, withTestDatabase } from '../support/api';
 import { writeBatch } from '../support/events';
 
 const config = loadConfig(env);
@@ -28,6 +30,7 @@ function submitted(
     type: 'lead.submitted',
     occurred_at: occurred,
     request_id: 'batch-test',
+    workspace_id: DEFAULT_WORKSPACE_ID,
     source: fields.source ?? 'pricing',
     contact: toContactCapture({ email, name: fields.name, phone: fields.phone, consent: fields.consent }, fields.source ?? 'pricing', occurred),
     details: { plan: 'growth' },
@@ -42,7 +45,9 @@ async function countedWrite(events: LeadSubmittedEvent[]): Promise<number> {
   let statements = 0;
   const db = drizzle({ client: pool, schema, logger: { logQuery: () => void statements++ } });
   try {
-    await db.transaction((tx) => writeEvents({ ctx: consumerContext(env, config, createExecutionContext(), tx, 'count'), input: events }));
+    await inWorkspace(db, DEFAULT_WORKSPACE.id, (tx) =>
+      writeEvents({ ctx: consumerContext(env, config, createExecutionContext(), DEFAULT_WORKSPACE, tx, 'count'), input: events }),
+    );
   } finally {
     await pool.end();
   }

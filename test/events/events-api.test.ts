@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toContactCapture } from '../../src/domain/contact';
 import { newId } from '../../src/domain/ids';
+import { DEFAULT_WORKSPACE_ID } from '../../src/domain/workspace';
 import type { LeadSubmittedEvent } from '../../src/messages/events';
 import { recordFailedEvents } from '../../src/services/events/failed-events';
 import { ADMIN_KEY, adminGet, call, eventually, postJson, uniqueEmail, withTestDatabase } from '../support/api';
@@ -66,6 +67,7 @@ describe('GET /api/v1/events/{id}: every id a 202 hands out opens something', ()
       type: 'lead.submitted',
       occurred_at: at,
       request_id: 'events-api-test',
+      workspace_id: DEFAULT_WORKSPACE_ID,
       source: 'pricing',
       contact: toContactCapture({ email }, 'pricing', at),
       details: { plan: 'growth' },

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import type { Delivery } from '../../src/db/schema';
+import { DEFAULT_WORKSPACE_ID } from '../../src/domain/workspace';
 import { sendDelivery } from '../../src/fanout/destinations';
 import { type CapturedMessage, captureLog } from '../../src/integrations/capture/capture-log';
 import { call } from '../support/api';
@@ -12,6 +13,7 @@ import { providerCalls } from '../support/msw';
 const captureConfig = loadConfig({ ...env, PROVIDER_MODE: 'capture' } as Env);
 const delivery = (over: Partial<Delivery>): Delivery => ({
   id: crypto.randomUUID(),
+  workspaceId: DEFAULT_WORKSPACE_ID,
   eventId: crypto.randomUUID(),
   leadId: null,
   destination: 'email',

@@ -219,7 +219,11 @@ async function judge(op: OperationInfo, spec: RequestSpec, a: Answer): Promise<s
   if (spec.auth === 'bogus' && status !== 401)
     problems.push(`an admin operation without a valid key answered ${status}, not 401 (authentication must come before anything reads the request)`);
   if (op.webhook && !isMondayChallenge(spec)) {
-    const allowed = [401, ...[400, 413, 415, 422].filter((s) => documentedResponseIn(match.operation, s))];
+    // 404: a workspace path whose slug names no workspace (nothing is read but the slug).
+    const allowed = [
+      401,
+      ...[400, 404, 413, 415, 422].filter((s) => documentedResponseIn(match.operation, s) && (s !== 404 || op.path.includes('{workspace}'))),
+    ];
     if (!allowed.includes(status)) problems.push(`an unsigned webhook answered ${status}; only ${allowed.join('/')} are acceptable`);
   }
   if (spec.prototypePathParam && status < 400)

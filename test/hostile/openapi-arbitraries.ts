@@ -53,7 +53,7 @@ export interface OperationInfo {
   queryParams: ParamInfo[];
   headerParams: ParamInfo[];
   bodySchema?: JsonSchema;
-  /** Has a `security` requirement (admin API key). */
+  /** Requires an API key (a `security` requirement every alternative of which names a scheme: the site key is optional). */
   secured: boolean;
   /** `/webhooks/…`: the body is verified as raw bytes (signature) before anything reads it. */
   webhook: boolean;
@@ -86,7 +86,7 @@ export function operationsOf(doc: OpenApiDocument): OperationInfo[] {
         queryParams: params.filter((p) => p.in === 'query'),
         headerParams: params.filter((p) => p.in === 'header'),
         bodySchema: operation.requestBody?.content?.['application/json']?.schema as JsonSchema | undefined,
-        secured: (operation.security ?? []).length > 0,
+        secured: (operation.security ?? []).length > 0 && (operation.security ?? []).every((alt) => Object.keys(alt).length > 0),
         webhook: path.includes('/webhooks/'),
         turnstileAction: /action `([a-z_]+)`/.exec(operation.description ?? '')?.[1],
       });

@@ -4,6 +4,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deliveries, events, leadEvents, leads } from '../../src/db/schema';
 import { newId } from '../../src/domain/ids';
+import { DEFAULT_WORKSPACE_ID } from '../../src/domain/workspace';
 import worker from '../../src/index';
 import type { LeadSubmittedEvent } from '../../src/messages/events';
 import { database, eventually, uniqueEmail } from '../support/api';
@@ -18,6 +19,7 @@ function leadEvent(email: string, overrides: Partial<LeadSubmittedEvent> = {}): 
     type: 'lead.submitted',
     occurred_at: at,
     request_id: 'test',
+    workspace_id: DEFAULT_WORKSPACE_ID,
     source: 'pricing',
     contact: { email, email_normalized: email, name: 'Ada', touch: { source: 'pricing', at } },
     details: { plan: 'growth' },
@@ -38,6 +40,22 @@ async function consume(queue: string, bodies: unknown[], attempts = 1) {
 const leadsByEmail = (email: string) => db.select().from(leads).where(eq(leads.emailNormalized, email));
 
 describe('events consumer', () => {
+  it('writes a message queued before workspaces existed (no workspace_id) into the default workspace', async () => {
+    const email = uniqueEmail('legacy');
+    const { workspace_id: _, ...legacy } = leadEvent(email);
+    const result = await consume('leadgate-events', [legacy]);
+    expect(result.explicitAcks).toHaveLength(1);
+    const [lead] = await leadsByEmail(email);
+    expect(lead!.workspaceId).toBe(DEFAULT_WORKSPACE_ID);
+  });
+
+  it('acknowledges, without writing, a message for a workspace that does not exist', async () => {
+    const email = uniqueEmail('nowhere');
+    const result = await consume('leadgate-events', [leadEvent(email, { workspace_id: '0193aaaa-bbbb-7ccc-8ddd-00000000dead' })]);
+    expect(result.explicitAcks).toHaveLength(1);
+    expect(await leadsByEmail(email)).toEqual([]);
+  });
+
   it('writes a redelivered event once: one lead, one history entry, one set of deliveries', async () => {
     const email = uniqueEmail();
     const event = leadEvent(email);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { calculatorSubmissions, deliveries, events, leadEvents } from '../../src/db/schema';
 import { toContactCapture } from '../../src/domain/contact';
 import { newId } from '../../src/domain/ids';
+import { DEFAULT_WORKSPACE_ID } from '../../src/domain/workspace';
 import type { RoiCalculatedEvent } from '../../src/messages/events';
 import { uniqueEmail, withTestDatabase } from '../support/api';
 import { writeBatch } from '../support/events';
@@ -14,6 +15,7 @@ function event(withEmail: boolean): RoiCalculatedEvent {
     type: 'roi.calculated',
     occurred_at: at,
     request_id: 'test',
+    workspace_id: DEFAULT_WORKSPACE_ID,
     input: { industry: 'saas', customer_count: 1000, avg_revenue: 100, churn_rate: 5, currency: 'USD' },
     result: { potential_savings: 2500, retention_uplift_percent: 0.75, break_even_point_months: 8.7 },
     ...(withEmail ? { contact: toContactCapture({ email: uniqueEmail('apply') }, 'roi_calculator', at) } : {}),

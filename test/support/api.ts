@@ -1,6 +1,8 @@
 import { env, exports } from 'cloudflare:workers';
 import { loadConfig } from '../../src/config';
-import { openDatabase } from '../../src/db/client';
+import { openDatabase, type Transaction } from '../../src/db/client';
+import { inWorkspace } from '../../src/db/tenant';
+import { DEFAULT_WORKSPACE_ID } from '../../src/domain/workspace';
 import { documentedResponseIn, matchOperation, openApiDocument } from './openapi';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
@@ -49,15 +51,31 @@ export function adminGet(path: string): Promise<Response> {
   return call(path, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
 }
 
+/** The default workspace, as verbs and consumers name it. */
+export const DEFAULT_WORKSPACE = { id: DEFAULT_WORKSPACE_ID, slug: 'default' } as const;
+
+/**
+ * Postgres as its owner sees it, every workspace at once: for looking at what the Worker did and for
+ * fixtures (which name their workspace). The Worker itself, and `withTestDatabase`, use the app role.
+ */
 export function database() {
+  const core = loadConfig(env).core;
+  return openDatabase({ ...core, databaseUrl: (env as unknown as { LEADGATE_TEST_OWNER_URL: string }).LEADGATE_TEST_OWNER_URL });
+}
+
+/** Postgres as the Worker reaches it: the app role, bound by row-level security. */
+export function appDatabase() {
   return openDatabase(loadConfig(env).core);
 }
 
-/** Runs `fn` with a database handle of its own, closed afterwards. */
-export async function withTestDatabase<T>(fn: (db: ReturnType<typeof database>['db']) => Promise<T>): Promise<T> {
-  const { db, close } = database();
+/**
+ * Runs `fn` in a transaction of a workspace (the default one unless named), as the Worker would: the
+ * app role sees that workspace's rows and nothing else.
+ */
+export async function withTestDatabase<T>(fn: (db: Transaction) => Promise<T>, workspaceId: string = DEFAULT_WORKSPACE_ID): Promise<T> {
+  const { db, close } = appDatabase();
   try {
-    return await fn(db);
+    return await inWorkspace(db, workspaceId, fn);
   } finally {
     await close();
   }

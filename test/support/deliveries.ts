@@ -4,6 +4,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../../src/db/client';
 import { deliveries, deliveryAttempts } from '../../src/db/schema';
 import { newId } from '../../src/domain/ids';
+import { DEFAULT_WORKSPACE_ID } from '../../src/domain/workspace';
 import type { DeliveryRequest } from '../../src/fanout/types';
 import worker from '../../src/index';
 import { uniqueEmail } from './api';
@@ -15,9 +16,15 @@ export async function pendingDelivery(db: Database, request: Omit<DeliveryReques
   const _at = new Date().toISOString();
   const leadId = await insertLead(db, { email, name: 'Ada Lovelace', company: 'Analytical', companyDomain: 'acme-test.com' });
   const id = newId();
-  await db
-    .insert(deliveries)
-    .values({ id, eventId: newId(), leadId, destination: request.destination, key: request.key ?? 'default', payload: request.payload as never });
+  await db.insert(deliveries).values({
+    id,
+    workspaceId: DEFAULT_WORKSPACE_ID,
+    eventId: newId(),
+    leadId,
+    destination: request.destination,
+    key: request.key ?? 'default',
+    payload: request.payload as never,
+  });
   return { id, leadId, email };
 }
 

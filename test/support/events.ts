@@ -4,11 +4,11 @@ import { loadConfig } from '../../src/config';
 import type { EventMessage } from '../../src/messages/events';
 import { consumerContext } from '../../src/queues/consumer-context';
 import { writeEvents } from '../../src/services/events/write-events';
-import { withTestDatabase } from './api';
+import { DEFAULT_WORKSPACE, withTestDatabase } from './api';
 
 /** Writes events as the consumer's batch writer does, in one transaction of its own (no queue involved). */
 export function writeBatch(batch: EventMessage[]) {
-  return withTestDatabase((db) =>
-    db.transaction((tx) => writeEvents({ ctx: consumerContext(env, loadConfig(env), createExecutionContext(), tx, 'test'), input: batch })),
+  return withTestDatabase((tx) =>
+    writeEvents({ ctx: consumerContext(env, loadConfig(env), createExecutionContext(), DEFAULT_WORKSPACE, tx, 'test'), input: batch }),
   );
 }

@@ -2,11 +2,21 @@ import type { Queryable } from '../../src/db/client';
 import { leads } from '../../src/db/schema';
 import { normalizeEmail } from '../../src/domain/email';
 import { newId } from '../../src/domain/ids';
+import { DEFAULT_WORKSPACE_ID } from '../../src/domain/workspace';
 
 /** A lead written straight to Postgres (as the events consumer would leave it), so each test owns its data. */
 export async function insertLead(
   db: Queryable,
-  fields: { email: string; name?: string; company?: string; companyDomain?: string | null; phone?: string; source?: string; status?: string },
+  fields: {
+    email: string;
+    name?: string;
+    company?: string;
+    companyDomain?: string | null;
+    phone?: string;
+    source?: string;
+    status?: string;
+    workspaceId?: string;
+  },
 ): Promise<string> {
   const at = new Date();
   const touch = { source: fields.source ?? 'pricing', at: at.toISOString() };
@@ -14,6 +24,7 @@ export async function insertLead(
     .insert(leads)
     .values({
       id: newId(),
+      workspaceId: fields.workspaceId ?? DEFAULT_WORKSPACE_ID,
       email: fields.email,
       emailNormalized: normalizeEmail(fields.email),
       name: fields.name ?? null,

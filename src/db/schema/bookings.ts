@@ -1,5 +1,6 @@
 import { index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { leads } from './leads';
+import { workspaceId } from './workspaces';
 
 /**
  * Reporting mirror of the demo bookings. The hosts' Scheduler Durable Objects decide and own bookings;
@@ -9,6 +10,7 @@ export const demoBookings = pgTable(
   'demo_bookings',
   {
     id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
     leadId: uuid('lead_id').references(() => leads.id, { onDelete: 'cascade' }),
     hostId: text('host_id').notNull(),
     startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),

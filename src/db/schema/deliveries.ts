@@ -1,5 +1,6 @@
 import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { leads } from './leads';
+import { workspaceId } from './workspaces';
 
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'skipped'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -12,6 +13,7 @@ export const deliveries = pgTable(
   'deliveries',
   {
     id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
     eventId: uuid('event_id').notNull(),
     leadId: uuid('lead_id').references(() => leads.id, { onDelete: 'cascade' }),
     /** email | crm | webhook | sms */
@@ -45,6 +47,7 @@ export const deliveryAttempts = pgTable(
   'delivery_attempts',
   {
     id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
     deliveryId: uuid('delivery_id')
       .notNull()
       .references(() => deliveries.id, { onDelete: 'cascade' }),

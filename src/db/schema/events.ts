@@ -1,5 +1,6 @@
 import { index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { leads } from './leads';
+import { workspaceId } from './workspaces';
 
 export const EVENT_STATES = ['stored', 'failed'] as const;
 export type EventState = (typeof EVENT_STATES)[number];
@@ -14,6 +15,7 @@ export const events = pgTable(
   'events',
   {
     id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
     type: text('type').notNull(),
     state: text('state').$type<EventState>().notNull(),
     leadId: uuid('lead_id').references(() => leads.id, { onDelete: 'set null' }),

@@ -5,3 +5,4 @@ export * from './events';
 export * from './leads';
 export * from './tools';
 export * from './webhooks';
+export * from './workspaces';

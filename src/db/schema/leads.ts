@@ -1,12 +1,13 @@
 import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-
 import type { Consent, StatedField, Touch } from '../../domain/contact';
+import { workspaceId } from './workspaces';
 
 /** One row per person, keyed by normalized email. */
 export const leads = pgTable(
   'leads',
   {
     id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
     email: text('email').notNull(),
     emailNormalized: text('email_normalized').notNull(),
     name: text('name'),
@@ -27,7 +28,7 @@ export const leads = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('leads_email_normalized_key').on(t.emailNormalized),
+    uniqueIndex('leads_workspace_email_key').on(t.workspaceId, t.emailNormalized),
     index('leads_first_source_idx').on(t.firstSource, t.id),
     index('leads_created_at_idx').on(t.createdAt),
   ],
@@ -39,6 +40,7 @@ export const leadEvents = pgTable(
   {
     /** The event's UUIDv7, assigned at the edge: the idempotency key of the whole pipeline. */
     id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
     leadId: uuid('lead_id')
       .notNull()
       .references(() => leads.id, { onDelete: 'cascade' }),

@@ -1,11 +1,13 @@
 import { index, integer, jsonb, numeric, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { leads } from './leads';
+import { workspaceId } from './workspaces';
 
 /** Every ROI calculation, anonymous or not (id = the event id). */
 export const calculatorSubmissions = pgTable(
   'calculator_submissions',
   {
     id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
     leadId: uuid('lead_id').references(() => leads.id, { onDelete: 'set null' }),
     industry: text('industry').notNull(),
     customerCount: integer('customer_count').notNull(),
@@ -23,6 +25,7 @@ export const contentDownloads = pgTable(
   'content_downloads',
   {
     id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
     leadId: uuid('lead_id')
       .notNull()
       .references(() => leads.id, { onDelete: 'cascade' }),

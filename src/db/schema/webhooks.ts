@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { leads } from './leads';
+import { workspaceId } from './workspaces';
 
 export const WEBHOOK_OUTCOMES = ['pending', 'applied', 'ignored', 'unknown_lead', 'failed'] as const;
 export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
@@ -14,6 +15,7 @@ export const webhookEvents = pgTable(
   'webhook_events',
   {
     id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
     provider: text('provider').notNull(),
     /** The provider's id of the delivery (null for rejected calls: it was not authenticated). */
     deliveryId: text('delivery_id'),
@@ -27,7 +29,7 @@ export const webhookEvents = pgTable(
     appliedAt: timestamp('applied_at', { withTimezone: true }),
   },
   (t) => [
-    uniqueIndex('webhook_events_provider_delivery_key').on(t.provider, t.deliveryId).where(sql`verified`),
+    uniqueIndex('webhook_events_workspace_provider_delivery_key').on(t.workspaceId, t.provider, t.deliveryId).where(sql`verified`),
     index('webhook_events_provider_idx').on(t.provider, t.id),
     index('webhook_events_outcome_idx').on(t.outcome, t.id),
   ],

@@ -99,7 +99,7 @@ export const AcceptedHeaders = z.object({
 
 /** The error responses every public write endpoint documents. */
 export const publicWriteErrors = {
-  403: problemResponseDoc('The captcha check failed.'),
+  403: problemResponseDoc("The captcha check failed, or the request came from a page of another site than its site key's."),
   409: problemResponseDoc('A request with the same Idempotency-Key is still in progress.'),
   422: problemResponseDoc('Invalid fields (see `errors`), or an Idempotency-Key reused with a different body; nothing was stored.'),
   429: problemResponseDoc('Too many submissions for this email or from this network. See Retry-After.'),
@@ -122,4 +122,17 @@ export const IdempotencyKeyHeader = z.object({
       description: 'Retry-safe key: a retried request with the same key gets the original answer and creates nothing new (kept 24 h).',
       example: 'b3f1c1f6-6f5e-4a53-9d1e-3d9b1f1b2a77',
     }),
+});
+
+/** The `ws` of a signed link outside the default workspace (the link's signature covers it). */
+export const WorkspaceSlugQuery = z
+  .string()
+  .max(63)
+  .optional()
+  .openapi({ description: "The workspace's slug, on links of every site but the default one. Part of what the link signs.", example: 'brand-b' });
+
+/** The public site key on a GET (POST bodies may carry `site_key`; any request may send X-Site-Key). */
+export const SiteKeyQuery = z.string().max(64).optional().openapi({
+  description: "The site's public key, for callers that cannot set X-Site-Key. None: the default site.",
+  example: 'lg_site_5f0c1d2e3a4b5c6d7e8f90a1b2c3d4e5',
 });

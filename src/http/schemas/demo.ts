@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { isTimeZone } from '../../domain/demo-hosts';
-import { plainText, singleLine } from './common';
+import { plainText, singleLine, WorkspaceSlugQuery } from './common';
 import { contactFields } from './lead-submission';
 
 export const TimeZoneSchema = z
@@ -67,6 +67,7 @@ export const BookingAnswerSchema = z
 
 export const BookingLinkQuery = z.object({
   token: z.string().min(1).max(1024).openapi({ description: 'The signed token from the link in the invite email.', example: 'WyIwMTk…' }),
+  ws: WorkspaceSlugQuery,
 });
 
 export const BookingIdParam = z.object({

@@ -1,7 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import { verifyDownload } from '../../domain/signed-link';
+import { signedWorkspace } from '../../domain/workspace';
 import { defineRoute } from '../../http/route';
 import { createRouter } from '../../http/router';
+import { WorkspaceSlugQuery } from '../../http/schemas/common';
 import { problemResponseDoc } from '../../http/schemas/problem';
 import { logger } from '../../logger';
 import { ServiceError } from '../../services/errors';
@@ -14,10 +16,11 @@ const LinkQuery = z.object({
     .string()
     .max(128)
     .optional()
-    .openapi({ description: 'HMAC-SHA256 of slug, download id and expiry (base64url).', example: 'Jx0m7v7n1Yw4o2yKk3rS5bW8cZ9dA1eF2gH3iJ4kL5m' }),
+    .openapi({ description: 'HMAC-SHA256 of slug, download id, expiry and workspace (base64url).', example: 'Jx0m7v7n1Yw4o2yKk3rS5bW8cZ9dA1eF2gH3iJ4kL5m' }),
+  ws: WorkspaceSlugQuery,
 });
 
-export const downloadFileRoute = defineRoute('public', {
+export const downloadFileRoute = defineRoute('link', {
   method: 'get',
   path: '/content/{slug}/file',
   tags: ['Content'],
@@ -40,7 +43,7 @@ export const downloadFile = createRouter().openapi(downloadFileRoute, async (c) 
   const q = c.req.valid('query');
   const check = await verifyDownload(
     c.var.config.content.linkSecret,
-    { slug, downloadId: q.download, expires: q.expires, signature: q.signature },
+    { slug, downloadId: q.download, expires: q.expires, signature: q.signature, workspaceId: signedWorkspace(c.var.workspace.id) },
     Math.floor(Date.now() / 1000),
   );
   if (!check.ok && check.reason === 'invalid') {

@@ -17,30 +17,33 @@ const AttemptSchema = z
   })
   .openapi('DeliveryAttempt');
 
-export const getDeliveryRoute = defineRoute('admin', {
-  method: 'get',
-  path: '/deliveries/{id}',
-  tags: ['Deliveries (admin)'],
-  summary: 'One delivery with every call made for it',
-  request: {
-    params: z.object({
-      id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, description: 'Delivery id.', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }),
-    }),
-  },
-  responses: {
-    200: {
-      description: 'The delivery.',
-      content: {
-        'application/json': {
-          schema: DeliveryViewSchema.extend({
-            attempts_log: z.array(AttemptSchema).openapi({ description: 'Every call to the provider, oldest first.' }),
-          }).openapi('DeliveryDetail'),
+export const getDeliveryRoute = defineRoute(
+  { scope: 'leads:read' },
+  {
+    method: 'get',
+    path: '/deliveries/{id}',
+    tags: ['Deliveries (admin)'],
+    summary: 'One delivery with every call made for it',
+    request: {
+      params: z.object({
+        id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, description: 'Delivery id.', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }),
+      }),
+    },
+    responses: {
+      200: {
+        description: 'The delivery.',
+        content: {
+          'application/json': {
+            schema: DeliveryViewSchema.extend({
+              attempts_log: z.array(AttemptSchema).openapi({ description: 'Every call to the provider, oldest first.' }),
+            }).openapi('DeliveryDetail'),
+          },
         },
       },
+      ...adminErrors,
     },
-    ...adminErrors,
   },
-});
+);
 
 export const getDeliveryHandler = createRouter().openapi(getDeliveryRoute, async (c) => {
   const { id } = c.req.valid('param');

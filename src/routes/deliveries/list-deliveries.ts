@@ -18,30 +18,33 @@ const QuerySchema = z.object({
   ...pageQuery,
 });
 
-export const listDeliveriesRoute = defineRoute('admin', {
-  method: 'get',
-  path: '/deliveries',
-  tags: ['Deliveries (admin)'],
-  summary: 'The delivery ledger, newest first',
-  description: 'One row per (event, destination): emails, CRM upserts, webhooks and SMS, with their attempts and last error.',
-  request: { query: QuerySchema },
-  responses: {
-    200: {
-      description: 'A page of deliveries.',
-      content: {
-        'application/json': {
-          schema: z
-            .object({
-              items: z.array(DeliveryViewSchema).openapi({ description: 'Deliveries on this page.' }),
-              next_cursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last page.', example: null }),
-            })
-            .openapi('DeliveryPage'),
+export const listDeliveriesRoute = defineRoute(
+  { scope: 'leads:read' },
+  {
+    method: 'get',
+    path: '/deliveries',
+    tags: ['Deliveries (admin)'],
+    summary: 'The delivery ledger, newest first',
+    description: 'One row per (event, destination): emails, CRM upserts, webhooks and SMS, with their attempts and last error.',
+    request: { query: QuerySchema },
+    responses: {
+      200: {
+        description: 'A page of deliveries.',
+        content: {
+          'application/json': {
+            schema: z
+              .object({
+                items: z.array(DeliveryViewSchema).openapi({ description: 'Deliveries on this page.' }),
+                next_cursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last page.', example: null }),
+              })
+              .openapi('DeliveryPage'),
+          },
         },
       },
+      ...adminErrors,
     },
-    ...adminErrors,
   },
-});
+);
 
 export const listDeliveriesHandler = createRouter().openapi(listDeliveriesRoute, async (c) => {
   const q = c.req.valid('query');

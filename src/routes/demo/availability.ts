@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { defineRoute } from '../../http/route';
 import { createRouter } from '../../http/router';
-import { ProblemSchema } from '../../http/schemas/common';
+import { ProblemSchema, SiteKeyQuery } from '../../http/schemas/common';
 import { InstantSchema, SlotSchema, TimeZoneSchema } from '../../http/schemas/demo';
 import { serviceContext } from '../../http/service-context';
 import { demoAvailability } from '../../services/demo-availability';
@@ -16,6 +16,7 @@ const AvailabilityQuery = z.object({
     description: "Only this host's slots (a host id; the reschedule page passes the booking's host). Default: all hosts on duty.",
     example: 'berlin',
   }),
+  site_key: SiteKeyQuery,
   tz: TimeZoneSchema.optional().openapi({
     description: "The visitor's IANA time zone for `local_start`/`local_end`. Default: UTC.",
     example: 'America/New_York',

@@ -39,12 +39,13 @@ document.getElementById('go').onclick = async (e) => {
 const jsLiteral = (v: unknown) => JSON.stringify(v).replaceAll('<', '\\u003c').replaceAll('>', '\\u003e').replaceAll('&', '\\u0026');
 
 /** The slot picker lists only the booking's own host: a move stays with the same host. */
-const rescheduleScript = (hostId: string) => `${post('JSON.stringify(payload)')}
+const rescheduleScript = (hostId: string, siteKey: string | null) => `${post('JSON.stringify(payload)')}
 const host = ${jsLiteral(hostId)};
+const site = ${jsLiteral(siteKey)};
 const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
 const list = document.getElementById('slots');
 const fmt = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: tz });
-fetch('/api/v1/demo/availability?tz=' + encodeURIComponent(tz) + '&host=' + encodeURIComponent(host)).then((r) => r.json()).then((data) => {
+fetch('/api/v1/demo/availability?tz=' + encodeURIComponent(tz) + '&host=' + encodeURIComponent(host) + (site ? '&site_key=' + encodeURIComponent(site) : '')).then((r) => r.json()).then((data) => {
   const slots = (data.slots || []).slice(0, 30);
   list.textContent = slots.length ? '' : 'No free times in the coming weeks. Please reply to your invite email.';
   for (const slot of slots) {
@@ -61,7 +62,7 @@ fetch('/api/v1/demo/availability?tz=' + encodeURIComponent(tz) + '&host=' + enco
   }
 });`;
 
-const PAGES: Record<BookingAction, { title: string; body: string; script: (hostId: string) => string }> = {
+const PAGES: Record<BookingAction, { title: string; body: string; script: (hostId: string, siteKey: string | null) => string }> = {
   cancel: {
     title: 'Cancel your demo',
     body: '<p>Do you want to cancel your demo call? You can book another time on our website whenever you like.</p><button id="go" class="primary">Yes, cancel my demo</button>',
@@ -75,7 +76,7 @@ const PAGES: Record<BookingAction, { title: string; body: string; script: (hostI
 };
 
 function pageRoute(action: BookingAction) {
-  return defineRoute('public', {
+  return defineRoute('link', {
     method: 'get',
     path: `/demo/bookings/{id}/${action}`,
     tags: ['Demo'],
@@ -101,7 +102,9 @@ function pageHandler(action: BookingAction) {
       return c.html(page('This link is not valid', '<p>Please use the link from your latest invite email, or reply to it.</p>'), 403);
     }
     const p = PAGES[action];
-    return c.html(page(p.title, p.body, p.script(hostId)), 200);
+    // The slot picker asks for the free times of this booking's own site.
+    const siteKey = c.var.workspace.isDefault ? null : c.var.workspace.siteKey;
+    return c.html(page(p.title, p.body, p.script(hostId, siteKey)), 200);
   });
 }
 

@@ -6,7 +6,7 @@ import { serviceContext } from '../../http/service-context';
 import { cancelDemo } from '../../services/cancel-demo';
 import { ConflictSchema } from './create-booking';
 
-export const cancelBookingRoute = defineRoute('public', {
+export const cancelBookingRoute = defineRoute('link', {
   method: 'post',
   path: '/demo/bookings/{id}/cancel',
   tags: ['Demo'],

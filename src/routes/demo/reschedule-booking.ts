@@ -11,7 +11,7 @@ const RescheduleSchema = z
   .strictObject({ start: InstantSchema.openapi({ description: 'Start of the new slot, as listed by /demo/availability.', example: '2026-12-02T15:00:00Z' }) })
   .openapi('DemoReschedule');
 
-export const rescheduleBookingRoute = defineRoute('public', {
+export const rescheduleBookingRoute = defineRoute('link', {
   method: 'post',
   path: '/demo/bookings/{id}/reschedule',
   tags: ['Demo'],

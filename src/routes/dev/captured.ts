@@ -2,11 +2,13 @@ import { and, eq, lte, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { html, raw } from 'hono/html';
 import { deliveries } from '../../db/schema';
+import { inWorkspace } from '../../db/tenant';
 import { escapeHtml } from '../../domain/text';
 import { localQueueGauge } from '../../durable-objects/local-queue-gauge';
 import type { AppEnv } from '../../http/types';
 import { type CapturedMessage, captureLog } from '../../integrations/capture/capture-log';
 import { ServiceError } from '../../services/errors';
+import { allWorkspaces } from '../../services/workspaces';
 
 function renderEntry(e: CapturedMessage): string {
   const head = `<div class="meta"><span class="kind ${escapeHtml(e.kind)}">${escapeHtml(e.kind)}</span> ${escapeHtml(e.provider)} · ${escapeHtml(e.at)}</div><h3>${escapeHtml(e.summary)}</h3>`;
@@ -43,11 +45,16 @@ export const devRouter = new Hono<AppEnv>()
   // What stopping `npm run dev` now would lose: events still on the in-memory queue, deliveries due now.
   .get('/queues', async (c) => {
     const events = c.var.config.core.localQueueGauge ? await localQueueGauge(c.env).outstanding() : null;
-    const [row] = await c.var.database.db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(deliveries)
-      .where(and(eq(deliveries.status, 'pending'), lte(deliveries.nextAttemptAt, sql`now()`)));
-    const deliveriesDue = row?.n ?? 0;
+    let deliveriesDue = 0;
+    for (const workspace of await allWorkspaces(c.env, c.var.database.db)) {
+      const [row] = await inWorkspace(c.var.database.db, workspace.id, (db) =>
+        db
+          .select({ n: sql<number>`count(*)::int` })
+          .from(deliveries)
+          .where(and(eq(deliveries.status, 'pending'), lte(deliveries.nextAttemptAt, sql`now()`))),
+      );
+      deliveriesDue += row?.n ?? 0;
+    }
     return c.json({ events_outstanding: events, deliveries_due: deliveriesDue });
   })
   .get('/captured.json', async (c) => c.json({ items: await captureLog(c.env).list(200) }))

@@ -14,20 +14,23 @@ export const EventIdParam = z.object({
   }),
 });
 
-export const getEventRoute = defineRoute('admin', {
-  method: 'get',
-  path: '/events/{id}',
-  tags: ['Events (admin)'],
-  summary: 'What became of an accepted event',
-  description:
-    'Opens the id every accepted write hands out: queued (accepted, not in Postgres yet), stored (with the lead and the deliveries it caused) or failed (with the reason). ' +
-    'An id that is not a recent UUIDv7 and was never stored answers 404.',
-  request: { params: EventIdParam },
-  responses: {
-    200: { description: 'The event.', content: { 'application/json': { schema: EventViewSchema } } },
-    ...adminErrors,
+export const getEventRoute = defineRoute(
+  { scope: 'leads:read' },
+  {
+    method: 'get',
+    path: '/events/{id}',
+    tags: ['Events (admin)'],
+    summary: 'What became of an accepted event',
+    description:
+      'Opens the id every accepted write hands out: queued (accepted, not in Postgres yet), stored (with the lead and the deliveries it caused) or failed (with the reason). ' +
+      'An id that is not a recent UUIDv7 and was never stored answers 404.',
+    request: { params: EventIdParam },
+    responses: {
+      200: { description: 'The event.', content: { 'application/json': { schema: EventViewSchema } } },
+      ...adminErrors,
+    },
   },
-});
+);
 
 export const getEvent = createRouter().openapi(getEventRoute, async (c) => {
   const { id } = c.req.valid('param');

@@ -14,19 +14,24 @@ const LeadDetailSchema = LeadViewSchema.extend({
   deliveries: z.array(DeliveryViewSchema).openapi({ description: 'Every email, CRM sync, webhook and SMS sent about this lead, newest first.' }),
 }).openapi('LeadDetail');
 
-export const getLeadRoute = defineRoute('admin', {
-  method: 'get',
-  path: '/leads/{id}',
-  tags: ['Leads (admin)'],
-  summary: 'A lead with its history',
-  request: {
-    params: z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, description: 'Lead id.', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }) }),
+export const getLeadRoute = defineRoute(
+  { scope: 'leads:read' },
+  {
+    method: 'get',
+    path: '/leads/{id}',
+    tags: ['Leads (admin)'],
+    summary: 'A lead with its history',
+    request: {
+      params: z.object({
+        id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, description: 'Lead id.', example: '01936f0e-8c2a-7b3e-9d4f-5a6b7c8d9e0f' }),
+      }),
+    },
+    responses: {
+      200: { description: 'The lead.', content: { 'application/json': { schema: LeadDetailSchema } } },
+      ...adminErrors,
+    },
   },
-  responses: {
-    200: { description: 'The lead.', content: { 'application/json': { schema: LeadDetailSchema } } },
-    ...adminErrors,
-  },
-});
+);
 
 export const getLead = createRouter().openapi(getLeadRoute, async (c) => {
   const { id } = c.req.valid('param');

@@ -18,29 +18,32 @@ const QuerySchema = z.object({
   ...pageQuery,
 });
 
-export const listLeadsRoute = defineRoute('admin', {
-  method: 'get',
-  path: '/leads',
-  tags: ['Leads (admin)'],
-  summary: 'Search leads, newest first',
-  request: { query: QuerySchema },
-  responses: {
-    200: {
-      description: 'A page of leads.',
-      content: {
-        'application/json': {
-          schema: z
-            .object({
-              items: z.array(LeadViewSchema).openapi({ description: 'Leads on this page.' }),
-              next_cursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last page.', example: null }),
-            })
-            .openapi('LeadPage'),
+export const listLeadsRoute = defineRoute(
+  { scope: 'leads:read' },
+  {
+    method: 'get',
+    path: '/leads',
+    tags: ['Leads (admin)'],
+    summary: 'Search leads, newest first',
+    request: { query: QuerySchema },
+    responses: {
+      200: {
+        description: 'A page of leads.',
+        content: {
+          'application/json': {
+            schema: z
+              .object({
+                items: z.array(LeadViewSchema).openapi({ description: 'Leads on this page.' }),
+                next_cursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last page.', example: null }),
+              })
+              .openapi('LeadPage'),
+          },
         },
       },
+      ...adminErrors,
     },
-    ...adminErrors,
   },
-});
+);
 
 export const listLeadsHandler = createRouter().openapi(listLeadsRoute, async (c) => {
   const q = c.req.valid('query');

@@ -19,29 +19,32 @@ const QuerySchema = z.object({
   ...pageQuery,
 });
 
-export const listWebhookEventsRoute = defineRoute('admin', {
-  method: 'get',
-  path: '/webhook-events',
-  tags: ['Webhooks (admin)'],
-  summary: 'Inbound webhooks, newest first',
-  request: { query: QuerySchema },
-  responses: {
-    200: {
-      description: 'A page of webhook events.',
-      content: {
-        'application/json': {
-          schema: z
-            .object({
-              items: z.array(WebhookEventViewSchema).openapi({ description: 'Webhook events on this page.' }),
-              next_cursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last page.', example: null }),
-            })
-            .openapi('WebhookEventPage'),
+export const listWebhookEventsRoute = defineRoute(
+  { scope: 'leads:read' },
+  {
+    method: 'get',
+    path: '/webhook-events',
+    tags: ['Webhooks (admin)'],
+    summary: 'Inbound webhooks, newest first',
+    request: { query: QuerySchema },
+    responses: {
+      200: {
+        description: 'A page of webhook events.',
+        content: {
+          'application/json': {
+            schema: z
+              .object({
+                items: z.array(WebhookEventViewSchema).openapi({ description: 'Webhook events on this page.' }),
+                next_cursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last page.', example: null }),
+              })
+              .openapi('WebhookEventPage'),
+          },
         },
       },
+      ...adminErrors,
     },
-    ...adminErrors,
   },
-});
+);
 
 export const listWebhookEventsHandler = createRouter().openapi(listWebhookEventsRoute, async (c) => {
   const q = c.req.valid('query');

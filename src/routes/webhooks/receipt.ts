@@ -27,6 +27,13 @@ export const MondayChallengeSchema = z
   })
   .openapi('MondayChallenge');
 
+/** The workspace a webhook is for, by slug (`npm run workspace -- create` prints its webhook URLs). */
+export const WorkspacePathParam = z
+  .string()
+  .min(2)
+  .max(63)
+  .openapi({ param: { name: 'workspace', in: 'path' }, description: "The workspace's slug.", example: 'brand-b' });
+
 export const webhookResponses = {
   200: {
     description: 'Verified and recorded; the lead is updated within seconds. monday.com\'s `{"challenge"}` handshake is answered with the same JSON.',

@@ -36,7 +36,10 @@ interface ChangeResult {
  * applied (see APPLICABLE_OUTCOMES).
  */
 export async function applyWebhookReceived({ ctx, input: event }: { ctx: ServiceContext; input: WebhookReceivedEvent }): Promise<DeliveryRequest[]> {
-  const tx = ctx.db;
+  return ctx.inWorkspace((tx) => applyIn(ctx, tx, event));
+}
+
+async function applyIn(ctx: ServiceContext, tx: Queryable, event: WebhookReceivedEvent): Promise<DeliveryRequest[]> {
   const [row] = await tx.select().from(webhookEvents).where(eq(webhookEvents.id, event.webhook_event_id)).for('update').limit(1);
   if (!row?.verified) {
     logger.error('webhook.apply_missing_row', { event_id: event.id, webhook_event_id: event.webhook_event_id });
@@ -51,7 +54,7 @@ export async function applyWebhookReceived({ ctx, input: event }: { ctx: Service
   if (extraction.changes.length === 0) return finish(tx, row, 'ignored', extraction.note ?? 'no status change');
 
   const results: ChangeResult[] = [];
-  for (const change of extraction.changes) results.push(await applyChange(ctx, row, change, event));
+  for (const change of extraction.changes) results.push(await applyChange(ctx, tx, row, change, event));
 
   const outcome = batchOutcome(results);
   const leadId = results.find((r) => r.outcome === 'applied')?.leadId ?? results.find((r) => r.leadId)?.leadId;
@@ -72,8 +75,7 @@ export function batchOutcome(results: Array<Pick<ChangeResult, 'outcome'>>): 'ap
   return results.some((r) => r.outcome === 'applied') ? 'applied' : 'ignored';
 }
 
-async function applyChange(ctx: ServiceContext, row: WebhookEvent, change: StatusChange, event: WebhookReceivedEvent): Promise<ChangeResult> {
-  const tx = ctx.db;
+async function applyChange(ctx: ServiceContext, tx: Queryable, row: WebhookEvent, change: StatusChange, event: WebhookReceivedEvent): Promise<ChangeResult> {
   const target = leadStatusFor(ctx.config.inboundWebhooks.statusMap, row.provider, change.status);
   if (!target) return { outcome: 'ignored', detail: `"${change.status.slice(0, 60)}" maps to no Leadgate status` };
   const lead = await findLead(tx, row.provider, change);

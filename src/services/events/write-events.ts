@@ -40,7 +40,7 @@ function plan(ctx: ServiceContext, event: EventMessage): EventPlan | null {
 }
 
 /**
- * Writes a batch of events in the caller's transaction (`ctx.db`), in a small number of statements
+ * Writes a batch of one workspace's events in the caller's transaction (`ctx.inWorkspace`), in a small number of statements
  * whatever the batch size: a lock and one read of the leads concerned, one multi-row upsert of the leads — the facts for one person
  * merged in memory by `mergeContact`, so first touch, newest data and consent come out as if each event
  * had been applied alone, in any order — then one insert each of history, calculations, downloads, booking
@@ -49,8 +49,11 @@ function plan(ctx: ServiceContext, event: EventMessage): EventPlan | null {
  * verified CRM webhook is applied on its own (it locks and moves its lead).
  */
 export async function writeEvents({ ctx, input }: { ctx: ServiceContext; input: EventMessage[] }): Promise<WrittenEvents> {
-  const db = ctx.db;
   if (input.length === 0) return { written: [], deliveryIds: [] };
+  return ctx.inWorkspace((db) => writeIn(ctx, db, input));
+}
+
+async function writeIn(ctx: ServiceContext, db: Queryable, input: EventMessage[]): Promise<WrittenEvents> {
   const todo = [...new Map(input.map((e) => [e.id, e])).values()];
   const planned = todo.map((event) => ({ event, plan: plan(ctx, event) }));
 
@@ -181,7 +184,7 @@ async function upsertLeads(db: Queryable, facts: ContactFact[]): Promise<Map<str
     .insert(leads)
     .values(rows)
     .onConflictDoUpdate({
-      target: leads.emailNormalized,
+      target: [leads.workspaceId, leads.emailNormalized],
       set: {
         email: sql`excluded.email`,
         name: sql`excluded.name`,
@@ -209,7 +212,8 @@ async function upsertLeads(db: Queryable, facts: ContactFact[]): Promise<Map<str
 export async function lockPeople(db: Queryable, emailsNormalized: string[]): Promise<void> {
   if (emailsNormalized.length === 0) return;
   await db.execute(
-    sql`SELECT pg_advisory_xact_lock(hashtextextended(e, 7210)) FROM unnest(${sql.param([...emailsNormalized].sort())}::text[]) AS e ORDER BY e`,
+    // Per workspace and person: the same address in two workspaces is two people.
+    sql`SELECT pg_advisory_xact_lock(hashtextextended(current_setting('app.workspace_id', true) || '/' || e, 7210)) FROM unnest(${sql.param([...emailsNormalized].sort())}::text[]) AS e ORDER BY e`,
   );
 }
 
