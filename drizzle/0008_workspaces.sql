@@ -76,16 +76,8 @@ END $$;
 ALTER TABLE "workspaces" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
 ALTER TABLE "workspaces" FORCE ROW LEVEL SECURITY;--> statement-breakpoint
 CREATE POLICY workspace_isolation ON "workspaces" USING ("id" = nullif(current_setting('app.workspace_id', true), '')::uuid) WITH CHECK ("id" = nullif(current_setting('app.workspace_id', true), '')::uuid);--> statement-breakpoint
--- The directory functions below run as the migrations' role. Where that role is subject to row-level
--- security (a self-hosted owner without BYPASSRLS; Neon's owner and a superuser bypass it anyway), these
--- let it read the directory and stamp a key's last use, and nothing else.
-DO $$
-BEGIN
-  EXECUTE format('CREATE POLICY directory_lookup ON "workspaces" FOR SELECT TO %I USING (true)', current_user);
-  EXECUTE format('CREATE POLICY directory_lookup ON "api_keys" FOR SELECT TO %I USING (true)', current_user);
-  EXECUTE format('CREATE POLICY key_last_used ON "api_keys" FOR UPDATE TO %I USING (true)', current_user);
-END $$;
---> statement-breakpoint
+-- The directory functions below run as the migrations' role, which bypasses row-level security (Neon's
+-- owner role and a local superuser do; the README's deploy guide says so).
 DO $$
 BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'leadgate_app') THEN
@@ -93,41 +85,52 @@ BEGIN
   END IF;
 END $$;
 --> statement-breakpoint
-ALTER ROLE leadgate_app NOBYPASSRLS NOSUPERUSER;--> statement-breakpoint
+-- A leadgate_app made earlier by hand must not bypass row-level security (a superuser may not be
+-- needed to check, but it would be to change it: on Neon the migration runs as the owner, not a superuser).
+DO $$
+BEGIN
+  IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'leadgate_app' AND (rolsuper OR rolbypassrls)) THEN
+    RAISE EXCEPTION 'role leadgate_app bypasses row-level security (SUPERUSER or BYPASSRLS); drop it, or make it NOSUPERUSER NOBYPASSRLS, then migrate again';
+  END IF;
+END $$;
+--> statement-breakpoint
 GRANT USAGE ON SCHEMA public TO leadgate_app;--> statement-breakpoint
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO leadgate_app;--> statement-breakpoint
 ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO leadgate_app;--> statement-breakpoint
+-- Its own workspace row: the Worker reads it and changes its settings, nothing else (the CLI creates workspaces).
+REVOKE INSERT, UPDATE, DELETE ON "workspaces" FROM leadgate_app;--> statement-breakpoint
+GRANT UPDATE ("settings", "secrets", "updated_at") ON "workspaces" TO leadgate_app;--> statement-breakpoint
 -- What a request needs to know of the workspace its site key, webhook path or API key names.
 CREATE FUNCTION leadgate_workspace_by_site_key(key text) RETURNS TABLE (id uuid, slug text, name text, site_key text, settings jsonb, secrets jsonb, updated_at timestamptz)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
   SELECT w.id, w.slug, w.name, w.site_key, w.settings, w.secrets, w.updated_at FROM workspaces w WHERE w.site_key = key
 $$;
 --> statement-breakpoint
 CREATE FUNCTION leadgate_workspace_by_slug(wanted text) RETURNS TABLE (id uuid, slug text, name text, site_key text, settings jsonb, secrets jsonb, updated_at timestamptz)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
   SELECT w.id, w.slug, w.name, w.site_key, w.settings, w.secrets, w.updated_at FROM workspaces w WHERE w.slug = wanted
 $$;
 --> statement-breakpoint
 CREATE FUNCTION leadgate_workspace_by_id(wanted uuid) RETURNS TABLE (id uuid, slug text, name text, site_key text, settings jsonb, secrets jsonb, updated_at timestamptz)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
   SELECT w.id, w.slug, w.name, w.site_key, w.settings, w.secrets, w.updated_at FROM workspaces w WHERE w.id = wanted
 $$;
 --> statement-breakpoint
 -- Every workspace: the cron sweep walks them one transaction each; CORS allows the origins of all sites.
 CREATE FUNCTION leadgate_workspace_list() RETURNS TABLE (id uuid, slug text, name text, site_key text, settings jsonb, secrets jsonb, updated_at timestamptz)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
   SELECT w.id, w.slug, w.name, w.site_key, w.settings, w.secrets, w.updated_at FROM workspaces w ORDER BY w.created_at, w.id
 $$;
 --> statement-breakpoint
 -- An API key by its public prefix: the caller compares the hash (in constant time) and checks the rest.
 CREATE FUNCTION leadgate_api_key_by_prefix(key_prefix text) RETURNS TABLE (id uuid, workspace_id uuid, name text, hash text, scopes text[], expires_at timestamptz, revoked_at timestamptz)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
   SELECT k.id, k.workspace_id, k.name, k.hash, k.scopes, k.expires_at, k.revoked_at FROM api_keys k WHERE k.prefix = key_prefix
 $$;
 --> statement-breakpoint
 -- When a key was last used, at most once a minute.
 CREATE FUNCTION leadgate_api_key_used(key_id uuid) RETURNS void
-LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public AS $$
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
   UPDATE api_keys SET last_used_at = now() WHERE id = key_id AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
 $$;
 --> statement-breakpoint
@@ -142,7 +145,7 @@ ALTER TABLE "api_keys" ADD CONSTRAINT "api_keys_scopes_known" CHECK (cardinality
 -- the caller's rights, so row-level security decides which workspace it may write.
 CREATE FUNCTION leadgate_issue_api_key(ws uuid, key_name text, key_scopes text[], key_expires timestamptz)
 RETURNS TABLE (id uuid, prefix text, key text, created_at timestamptz)
-LANGUAGE plpgsql VOLATILE SET search_path = public AS $$
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, public, pg_temp AS $$
 -- A UUIDv7 (48-bit milliseconds, then random bits), like every other id, so lists sort newest first.
 DECLARE new_id uuid := encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) PLACING substring(int8send(floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint) FROM 3) FROM 1 FOR 6), 52, 1), 53, 1), 'hex')::uuid;
 DECLARE new_prefix text := 'lg_' || substr(replace(gen_random_uuid()::text, '-', ''), 1, 12);
@@ -158,7 +161,7 @@ GRANT EXECUTE ON FUNCTION leadgate_issue_api_key(uuid, text, text[], timestamptz
 -- A new site (`npm run workspace -- create`, as the database owner): a site key of its own, and the
 -- default workspace's benchmarks to start from (marketing edits them per site afterwards).
 CREATE FUNCTION leadgate_create_workspace(new_slug text, new_name text) RETURNS TABLE (id uuid, slug text, site_key text)
-LANGUAGE plpgsql VOLATILE SET search_path = public AS $$
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE new_id uuid := gen_random_uuid();
 DECLARE new_key text := 'lg_site_' || replace(gen_random_uuid()::text, '-', '');
 BEGIN

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { type Config, ConfigError, loadConfig } from '../config';
 import { type StoredSettings, workspaceConfig } from '../config/workspace';
 import { type Sealed, unseal } from '../crypto/seal';
@@ -43,6 +44,27 @@ function cacheOf(env: Env): Map<string, Entry> {
   return cache;
 }
 
+/** The cache time; a bad WORKSPACE_CACHE_SECONDS must not take every route down with it (30 s then). */
+function cacheMs(env: Env): number {
+  try {
+    return loadConfig(env).workspaces.cacheSeconds * 1000;
+  } catch {
+    return 30_000;
+  }
+}
+
+/** Whether the Worker's database role bypasses row-level security (then it must serve the default workspace only). */
+const bypassing = new WeakMap<object, boolean>();
+async function roleBypassesRls(env: Env, db: Database): Promise<boolean> {
+  const known = bypassing.get(env);
+  if (known !== undefined) return known;
+  const { rows } = await db.execute<{ bypass: boolean }>(sql`select rolsuper or rolbypassrls as bypass from pg_roles where rolname = current_user`);
+  const bypass = rows[0]?.bypass ?? true;
+  bypassing.set(env, bypass);
+  if (bypass) logger.error('workspace.role_bypasses_rls', { note: 'DATABASE_URL must connect as leadgate_app to serve more than one workspace' });
+  return bypass;
+}
+
 /** Forgets every workspace this isolate read (after a settings change, or a new key). */
 export function forgetWorkspaces(): void {
   generation++;
@@ -83,16 +105,23 @@ export async function findWorkspace(env: Env, db: Database, by: Lookup, now = Da
   const cache = cacheOf(env);
   const key = cacheKey(by);
   const hit = cache.get(key);
-  const ttlMs = loadConfig(env).workspaces.cacheSeconds * 1000;
+  const ttlMs = cacheMs(env);
   if (hit && now - hit.loadedAt < ttlMs && hit.generation === generation) return hit.workspace;
   const startedIn = generation;
   try {
     const record =
       'id' in by ? await workspaceById(db, by.id) : 'siteKey' in by ? await workspaceBySiteKey(db, by.siteKey) : await workspaceBySlug(db, by.slug);
     const workspace = record ? await workspaceFrom(env, record) : null;
+    // Isolation is Postgres's row-level security: with a role that bypasses it, every workspace would see
+    // every other's rows. Such a deployment keeps serving its default workspace, and no other.
+    if (workspace && !workspace.isDefault && (await roleBypassesRls(env, db)))
+      throw new ConfigError('workspaces', [
+        'DATABASE_URL connects as a role that bypasses row-level security; connect as leadgate_app to serve more than one workspace',
+      ]);
     if (startedIn === generation) {
-      // Slugs and keys come from outside: a flood of made-up ones must not grow the cache without bound.
-      if (cache.size >= 1000) cache.clear();
+      // Slugs and keys come from outside: a flood of made-up ones must not grow the cache without bound,
+      // nor flush what real sites use (the oldest entry goes, one at a time).
+      if (cache.size >= 1000) cache.delete(cache.keys().next().value!);
       cache.set(key, { workspace, loadedAt: now, generation: startedIn });
     }
     return workspace;
@@ -119,7 +148,7 @@ let listed: { at: number; generation: number; workspaces: Workspace[] } | undefi
 
 /** Every workspace (the cron sweep walks them; CORS allows the origins of them all). */
 export async function allWorkspaces(env: Env, db: Database, now = Date.now()): Promise<Workspace[]> {
-  const ttlMs = loadConfig(env).workspaces.cacheSeconds * 1000;
+  const ttlMs = cacheMs(env);
   if (listed && listed.generation === generation && now - listed.at < ttlMs) return listed.workspaces;
   const startedIn = generation;
   try {

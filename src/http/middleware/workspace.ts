@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { grants, type Scope } from '../../domain/workspace';
+import { grants, type Scope, WORKSPACE_SLUG } from '../../domain/workspace';
 import { logger } from '../../logger';
 import { authenticate } from '../../services/api-keys';
 import { ServiceError } from '../../services/errors';
@@ -57,6 +57,12 @@ export function apiKeyAuth(scope: Scope): MiddlewareHandler<AppEnv> {
   };
 }
 
+/** An API key when an Authorization header is sent (as apiKeyAuth), otherwise nothing: the request is public. */
+export function keyIfSent(scope: Scope): MiddlewareHandler<AppEnv> {
+  const auth = apiKeyAuth(scope);
+  return (c, next) => (c.req.header('authorization') === undefined ? next() : auth(c, next));
+}
+
 /**
  * A public request: the site key from `X-Site-Key`, the body's `site_key` or the query's `site_key`
  * (taken out of the body before it is validated). No key: the default workspace, unless the deployment
@@ -65,6 +71,8 @@ export function apiKeyAuth(scope: Scope): MiddlewareHandler<AppEnv> {
  */
 export function siteWorkspace(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
+    // A route open to keys and the public, called with a key: the key named the workspace already.
+    if (c.var.scopes) return next();
     const offered = [c.req.header('x-site-key'), c.req.query('site_key'), await takeBodySiteKey(c)].filter((k): k is string => k !== undefined);
     const keys = [...new Set(offered)];
     if (keys.length > 1) throw siteKeyError('was sent twice with different values', 'conflict');
@@ -79,8 +87,10 @@ export function siteWorkspace(): MiddlewareHandler<AppEnv> {
       if (!found) throw siteKeyError('is not the key of a site served here', 'unknown');
       workspace = found;
     }
+    // A site key used from another site's page: refused. (Without a key, the default workspace answers
+    // as it always has; CORS decides what a browser may read.)
     const origin = c.req.header('origin');
-    if (origin && origin !== c.var.config.core.publicOrigin && !workspace.config.core.corsOrigins.includes(origin)) {
+    if (keys.length > 0 && origin && origin !== c.var.config.core.publicOrigin && !workspace.config.core.corsOrigins.includes(origin)) {
       logger.warn('site.origin_refused', { request_id: c.var.requestId, workspace: workspace.slug });
       throw new ServiceError('forbidden', { detail: 'This site key does not belong to the page that sent the request.' });
     }
@@ -110,7 +120,7 @@ export function linkWorkspace(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const slug = c.req.query('ws');
     const db = c.var.database.db;
-    const named = slug === undefined ? null : await findWorkspace(c.env, db, { slug });
+    const named = slug === undefined || !WORKSPACE_SLUG.test(slug) ? null : await findWorkspace(c.env, db, { slug });
     enter(c, named ?? (await defaultWorkspace(c.env, db)));
     return next();
   };
@@ -121,7 +131,7 @@ export function pathWorkspace(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const slug = c.req.param('workspace');
     const db = c.var.database.db;
-    const workspace = slug === undefined ? await defaultWorkspace(c.env, db) : await findWorkspace(c.env, db, { slug });
+    const workspace = slug === undefined ? await defaultWorkspace(c.env, db) : WORKSPACE_SLUG.test(slug) ? await findWorkspace(c.env, db, { slug }) : null;
     if (!workspace) throw new ServiceError('not_found', { detail: 'No such workspace.' });
     enter(c, workspace);
     return next();
