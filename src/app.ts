@@ -15,6 +15,7 @@ import { devRouter } from './routes/dev/captured';
 import { mountDocs } from './routes/docs';
 import { eventsRouter } from './routes/events';
 import { leadsRouter } from './routes/leads';
+import { pipelineRouter } from './routes/pipeline';
 import { settingsRouter } from './routes/settings';
 import { toolsRouter } from './routes/tools';
 import { webhooksRouter } from './routes/webhooks';
@@ -57,6 +58,7 @@ export function createApp() {
 
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.route('/api/v1', leadsRouter);
+  app.route('/api/v1', pipelineRouter);
   app.route('/api/v1', eventsRouter);
   app.route('/api/v1', demoRouter);
   app.route('/api/v1', webhooksRouter);

@@ -3,6 +3,7 @@ import { base64ToBytes } from '../crypto/encoding';
 import { ContentAssetsSchema } from '../domain/content-assets';
 import { effectiveStatusMap, StatusTableSchema } from '../domain/crm-status';
 import { DemoHostsSchema } from '../domain/demo-hosts';
+import { INDUSTRIES } from '../domain/roi';
 import { bool, csv, int, json, optionalText, optionalUrl, secret, text, url } from './vars';
 
 /**
@@ -287,6 +288,76 @@ const SECTIONS = {
         linkTtlSeconds: c.DOWNLOAD_LINK_TTL_SECONDS,
         // A Map: a slug such as "constructor" must not find a member of Object.prototype.
         assets: new Map(Object.entries(c.CONTENT_ASSETS)),
+      })),
+  },
+  pipeline: {
+    feature: 'the sales pipeline',
+    schema: z
+      .object({
+        /** The industries a lead's business_domain may name (the ROI calculator's industries by default). */
+        BUSINESS_DOMAINS: csv().pipe(z.array(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'each business domain is lower-case letters, digits and _'))),
+        /** The lowest score a transfer accepts (a hard gate), and the threshold of lead.score_changed. */
+        TRANSFER_MIN_SCORE: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().min(0).max(1).default(0.6)),
+        /** How long an analysis is reused for the same input, and how old the one a transfer relies on may be. */
+        ANALYSIS_TTL_SECONDS: int(3600),
+        /** After this many new inbound interactions a lead is analysed again in the background (0: never). */
+        ANALYSIS_EVERY_N_INTERACTIONS: int(3, 0),
+        /** Outbound pipeline events (Standard Webhooks): where, signed with what, which ones. */
+        PIPELINE_WEBHOOK_URL: optionalUrl(),
+        PIPELINE_WEBHOOK_SECRET: z.preprocess(
+          (v) => (v === '' ? undefined : v),
+          z
+            .string()
+            .regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must be whsec_ followed by base64')
+            .optional(),
+        ),
+        PIPELINE_WEBHOOK_EVENTS: csv().pipe(z.array(z.enum(['lead.stage_changed', 'lead.transferred', 'sale.stage_changed', 'lead.score_changed']))),
+      })
+      .transform((c) => ({
+        businessDomains: c.BUSINESS_DOMAINS.length > 0 ? c.BUSINESS_DOMAINS : [...INDUSTRIES],
+        transferMinScore: c.TRANSFER_MIN_SCORE,
+        analysisTtlSeconds: c.ANALYSIS_TTL_SECONDS,
+        analyzeEvery: c.ANALYSIS_EVERY_N_INTERACTIONS,
+        webhook: {
+          url: c.PIPELINE_WEBHOOK_URL,
+          secret: c.PIPELINE_WEBHOOK_SECRET,
+          events:
+            c.PIPELINE_WEBHOOK_EVENTS.length > 0
+              ? c.PIPELINE_WEBHOOK_EVENTS
+              : (['lead.stage_changed', 'lead.transferred', 'sale.stage_changed', 'lead.score_changed'] as const),
+        },
+      })),
+  },
+  scoring: {
+    feature: 'lead scoring',
+    schema: z
+      .object({
+        /** `rules` (the deterministic scorer, no account needed) or `llm` (an OpenAI-compatible chat-completions endpoint). */
+        SCORER: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['rules', 'llm']).default('rules')),
+        /** e.g. https://api.openai.com/v1 (…/chat/completions is appended). */
+        LLM_API_URL: optionalUrl(),
+        LLM_API_KEY: secret(),
+        LLM_MODEL: optionalText(),
+        LLM_TIMEOUT_MS: int(4000),
+        /** Tokens one answer may use, and answers per workspace and day; past either, the rules answer. */
+        LLM_MAX_TOKENS: int(400),
+        LLM_DAILY_BUDGET: int(500),
+      })
+      .superRefine((c, ctx) => {
+        if (c.SCORER !== 'llm') return;
+        if (!c.LLM_API_URL) mustIn(ctx, 'LLM_API_URL', 'is required when SCORER=llm');
+        if (!c.LLM_MODEL) mustIn(ctx, 'LLM_MODEL', 'is required when SCORER=llm');
+      })
+      .transform((c) => ({
+        scorer: c.SCORER,
+        llm: {
+          url: c.LLM_API_URL,
+          apiKey: c.LLM_API_KEY,
+          model: c.LLM_MODEL,
+          timeoutMs: c.LLM_TIMEOUT_MS,
+          maxTokens: c.LLM_MAX_TOKENS,
+          dailyBudget: c.LLM_DAILY_BUDGET,
+        },
       })),
   },
   inboundWebhooks: {

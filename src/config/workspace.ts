@@ -11,7 +11,7 @@ import { type Area, type Config, type ConfigVariable, configOf, configProblems, 
  * - `tunable`: a deployment-wide value (limits, the Turnstile secret…) a workspace may override.
  * - `secret`: kept sealed in Postgres (AES-GCM, SETTINGS_ENCRYPTION_KEY), write-only through the API.
  */
-type Kind = 'text' | 'list' | 'number' | 'json';
+type Kind = 'text' | 'list' | 'number' | 'decimal' | 'json';
 interface Spec {
   variable: ConfigVariable;
   area: Area;
@@ -39,7 +39,7 @@ export const WORKSPACE_SETTINGS = {
   lead_limit_ip_window_seconds: s('LEAD_LIMIT_IP_WINDOW_SECONDS', 'limits', 'number', 'tunable', 'The per-network window, in seconds.'),
   sales_inbox: s('SALES_INBOX', 'email', 'text', 'own', 'Where the sales notifications go.'),
   email_from: s('EMAIL_FROM', 'email', 'text', 'own', 'The sender address of every email.'),
-  email_from_name: s('EMAIL_FROM_NAME', 'email', 'text', 'tunable', 'The sender name.'),
+  email_from_name: s('EMAIL_FROM_NAME', 'email', 'text', 'own', 'The sender name.'),
   email_provider: s('EMAIL_PROVIDER', 'email', 'text', 'tunable', '`sendgrid` or `ses`.'),
   sendgrid_template_ids: s('SENDGRID_TEMPLATE_IDS', 'email', 'json', 'own', 'Template name → SendGrid dynamic template id ("d-…").'),
   ses_region: s('SES_REGION', 'email', 'text', 'tunable', 'The AWS region of SES.'),
@@ -57,6 +57,24 @@ export const WORKSPACE_SETTINGS = {
   crm_webhook_provider: s('CRM_WEBHOOK_PROVIDER', 'inboundWebhooks', 'text', 'own', 'The provider `…/webhooks/crm-update` is for.'),
   crm_status_map: s('CRM_STATUS_MAP', 'inboundWebhooks', 'json', 'own', 'Provider → { CRM value → Leadgate status }.'),
   pipedrive_webhook_user: s('PIPEDRIVE_WEBHOOK_USER', 'inboundWebhooks', 'text', 'own', 'The HTTP Basic user set on the Pipedrive webhook.'),
+  business_domains: s('BUSINESS_DOMAINS', 'pipeline', 'list', 'tunable', "The industries a lead's business_domain may name."),
+  transfer_min_score: s('TRANSFER_MIN_SCORE', 'pipeline', 'decimal', 'tunable', 'The lowest score a transfer accepts (0–1).'),
+  analysis_ttl_seconds: s(
+    'ANALYSIS_TTL_SECONDS',
+    'pipeline',
+    'number',
+    'tunable',
+    'How long an analysis is reused, and how old the one a transfer relies on may be.',
+  ),
+  analysis_every_n_interactions: s(
+    'ANALYSIS_EVERY_N_INTERACTIONS',
+    'pipeline',
+    'number',
+    'tunable',
+    'Background analysis after this many interactions (0: never).',
+  ),
+  pipeline_webhook_url: s('PIPELINE_WEBHOOK_URL', 'pipeline', 'text', 'own', 'Where pipeline events are posted as Standard Webhooks.'),
+  pipeline_webhook_events: s('PIPELINE_WEBHOOK_EVENTS', 'pipeline', 'list', 'own', 'Which pipeline events are sent (default: all four).'),
   turnstile_secret_key: s('TURNSTILE_SECRET_KEY', 'turnstile', 'text', 'tunable', "The site's Turnstile secret.", true),
   sendgrid_api_key: s('SENDGRID_API_KEY', 'email', 'text', 'own', 'SendGrid API key.', true),
   ses_access_key_id: s('SES_ACCESS_KEY_ID', 'email', 'text', 'own', 'AWS access key id for SES.', true),
@@ -68,6 +86,8 @@ export const WORKSPACE_SETTINGS = {
   hubspot_client_secret: s('HUBSPOT_CLIENT_SECRET', 'inboundWebhooks', 'text', 'own', 'HubSpot app client secret (webhook signatures).', true),
   pipedrive_webhook_password: s('PIPEDRIVE_WEBHOOK_PASSWORD', 'inboundWebhooks', 'text', 'own', 'The HTTP Basic password of the Pipedrive webhook.', true),
   monday_signing_secret: s('MONDAY_SIGNING_SECRET', 'inboundWebhooks', 'text', 'own', 'monday.com app signing secret.', true),
+  pipeline_webhook_secret: s('PIPELINE_WEBHOOK_SECRET', 'pipeline', 'text', 'own', 'The `whsec_…` pipeline events are signed with.', true),
+  google_calendar_access_token: s('GOOGLE_CALENDAR_ACCESS_TOKEN', 'calendar', 'text', 'own', "Google Calendar token for the hosts' calendars.", true),
   standard_webhook_secrets: s(
     'STANDARD_WEBHOOK_SECRETS',
     'inboundWebhooks',
@@ -89,7 +109,7 @@ const OWN_VARIABLES: ReadonlySet<string> = new Set([...SPECS.values()].filter((s
 function asVariable(spec: Spec, value: unknown): unknown {
   if (value === null || value === undefined) return undefined;
   if (spec.kind === 'list' && Array.isArray(value)) return value.map(String).join(',');
-  if (spec.kind === 'number' && typeof value === 'number') return String(value);
+  if ((spec.kind === 'number' || spec.kind === 'decimal') && typeof value === 'number') return String(value);
   return value;
 }
 
@@ -152,6 +172,8 @@ export function storedValue(name: string, value: unknown): { ok: true; value: un
     }
     case 'number':
       return typeof value === 'number' && Number.isInteger(value) ? { ok: true, value } : { ok: false, message: 'must be a whole number' };
+    case 'decimal':
+      return typeof value === 'number' && Number.isFinite(value) ? { ok: true, value } : { ok: false, message: 'must be a number' };
     case 'json':
       return value !== null && typeof value === 'object' ? { ok: true, value } : { ok: false, message: 'must be a JSON object or array' };
   }

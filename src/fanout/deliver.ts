@@ -9,6 +9,8 @@ import type { SendResult } from '../integrations/provider-call';
 import { describeError, logger } from '../logger';
 import type { DeliveryMessage } from '../messages/deliveries';
 import type { ServiceContext } from '../services/context';
+import { ServiceError } from '../services/errors';
+import { analyzeLead } from '../services/pipeline/analyze';
 import { crmSyncOf, sendDelivery, sendHubSpotBatch } from './destinations';
 
 export type DeliverOutcome =
@@ -57,7 +59,7 @@ export async function deliverBatch({ ctx, input: ids }: { ctx: ServiceContext; i
 
   const started = Date.now();
   const capture = new CaptureSink(env);
-  const results = await send(capture, config, claimed);
+  const results = await send(capture, config, claimed, (row) => runAnalysis(ctx, row));
   // Capture mode (local dev) only: the record of what would have been sent; losing it must not resend anything.
   await capture.flush().catch((err: unknown) => logger.warn('delivery.capture_not_recorded', { error: describeError(err) }));
   const settled = settlements(config, claimed, results, Date.now() - started);
@@ -135,7 +137,23 @@ async function unclaimed(db: Queryable, ids: string[]): Promise<Map<string, Deli
 }
 
 /** Calls the providers: HubSpot contact upserts together (up to 100 per call), the rest one by one, bounded per destination. */
-async function send(capture: CaptureSink, config: Config, rows: Delivery[]): Promise<Map<string, SendResult>> {
+/**
+ * The background analysis, done through the outbox like a delivery (retries, the ledger, replay). A
+ * scorer's failure is never one: the rules answer then; only Postgres trouble is retried.
+ */
+async function runAnalysis(ctx: ServiceContext, row: Delivery): Promise<SendResult> {
+  const leadId = (row.payload as { lead_id?: string }).lead_id ?? row.leadId;
+  if (!leadId) return { ok: false, retryable: false, error: 'no lead to analyse' };
+  try {
+    const { analysis } = await analyzeLead({ ctx, input: { leadId, trigger: 'background' } });
+    return { ok: true, statusCode: 200, reference: analysis.id };
+  } catch (err) {
+    const missing = err instanceof ServiceError && err.code === 'not_found';
+    return { ok: false, retryable: !missing, error: missing ? 'the lead no longer exists' : `analysis failed: ${describeError(err)}`.slice(0, 500) };
+  }
+}
+
+async function send(capture: CaptureSink, config: Config, rows: Delivery[], local: (row: Delivery) => Promise<SendResult>): Promise<Map<string, SendResult>> {
   const results = new Map<string, SendResult>();
   const hubspotContacts = rows.filter((r) => r.destination === 'crm' && r.key === 'hubspot' && crmSyncOf(r).kind === 'contact');
   const batched = new Set(hubspotContacts.length > 1 ? hubspotContacts.map((r) => r.id) : []);
@@ -143,24 +161,50 @@ async function send(capture: CaptureSink, config: Config, rows: Delivery[]): Pro
   const groups = new Map<string, Delivery[]>();
   for (const r of single) groups.set(`${r.destination}:${r.key}`, [...(groups.get(`${r.destination}:${r.key}`) ?? []), r]);
 
+  const one = async (row: Delivery) => results.set(row.id, row.destination === 'analysis' ? await local(row) : await attempt(capture, config, row));
   await Promise.all([
+    // Different leads concurrently; one lead's deliveries to one destination in the order they were made
+    // (UUIDv7 ids), so a CRM sees kyc before paid and a deal is created before it is updated.
     ...[...groups.values()].map((group) =>
-      eachWithLimit(group, CONCURRENCY_PER_DESTINATION, async (row) => results.set(row.id, await attempt(capture, config, row))),
+      eachWithLimit(byLeadInOrder(group), CONCURRENCY_PER_DESTINATION, async (rows) => {
+        for (const row of rows) await one(row);
+      }),
     ),
     (async () => {
-      const chunks: Delivery[][] = [];
-      for (let i = 0; i < batched.size; i += 100) chunks.push(hubspotContacts.slice(i, i + 100));
-      for (const chunk of chunks) {
+      if (batched.size === 0) return;
+      // HubSpot refuses a batch naming one contact twice: the newest sync of each person stands for the
+      // older ones (it carries everything they did), and its answer is theirs.
+      const byEmail = new Map<string, Delivery[]>();
+      for (const row of [...hubspotContacts].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+        const email = crmSyncOf(row).contact.email.toLowerCase();
+        byEmail.set(email, [...(byEmail.get(email) ?? []), row]);
+      }
+      const newest = [...byEmail.values()].map((rows) => rows[rows.length - 1]!);
+      const settle = (row: Delivery, result: SendResult) => {
+        for (const r of byEmail.get(crmSyncOf(row).contact.email.toLowerCase()) ?? [row]) results.set(r.id, result);
+      };
+      for (let i = 0; i < newest.length; i += 100) {
+        const chunk = newest.slice(i, i + 100);
         const batch = await sendHubSpotBatch(capture, config, chunk).catch(
           (err: unknown): SendResult => ({ ok: false, retryable: true, error: `adapter error: ${describeError(err)}` }),
         );
         // A refused batch: each contact on its own, so one bad record cannot hold back the others.
-        if (batch.ok) for (const row of chunk) results.set(row.id, { ...batch, reference: undefined });
-        else await eachWithLimit(chunk, CONCURRENCY_PER_DESTINATION, async (row) => results.set(row.id, await attempt(capture, config, row)));
+        if (batch.ok) for (const row of chunk) settle(row, { ...batch, reference: undefined });
+        else await eachWithLimit(chunk, CONCURRENCY_PER_DESTINATION, async (row) => settle(row, await attempt(capture, config, row)));
       }
     })(),
   ]);
   return results;
+}
+
+/** Rows grouped by lead (rows without one stand alone), each group in creation order. */
+function byLeadInOrder(rows: Delivery[]): Delivery[][] {
+  const groups = new Map<string, Delivery[]>();
+  for (const r of [...rows].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+    const key = r.leadId ?? r.id;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return [...groups.values()];
 }
 
 async function attempt(capture: CaptureSink, config: Config, row: Delivery): Promise<SendResult> {

@@ -3,7 +3,7 @@ import type { Delivery } from '../db/schema';
 import { captureFetch } from '../integrations/capture/capture-fetch';
 import { CaptureSink } from '../integrations/capture/capture-log';
 import { syncHubSpotMeeting, upsertHubSpotContacts } from '../integrations/crm/hubspot';
-import { syncPipedriveMeeting, syncPipedrivePerson } from '../integrations/crm/pipedrive';
+import { syncPipedriveDeal, syncPipedriveMeeting, syncPipedrivePerson } from '../integrations/crm/pipedrive';
 import type { CrmContact, CrmSync } from '../integrations/crm/types';
 import { sendWithSendGrid } from '../integrations/email/sendgrid';
 import { sendWithSes } from '../integrations/email/ses';
@@ -76,14 +76,29 @@ function send(config: Config, d: Delivery, capture: CaptureSink): Promise<SendRe
       );
     }
     case 'webhook': {
-      const { productWebhook, delivery } = config;
-      const live = isLive(delivery, 'product_webhook');
-      if (live && (!productWebhook.url || !productWebhook.secret)) return Promise.resolve(notConfigured('PRODUCT_WEBHOOK_URL / PRODUCT_WEBHOOK_SECRET'));
+      const { delivery } = config;
+      // Pipeline events (key `pipeline:<type>`) go to the pipeline's subscriber; the rest to the product.
+      const pipeline = d.key.startsWith('pipeline:');
+      const target = pipeline
+        ? {
+            name: 'pipeline_webhook',
+            url: config.pipeline.webhook.url,
+            secret: config.pipeline.webhook.secret,
+            vars: 'PIPELINE_WEBHOOK_URL / PIPELINE_WEBHOOK_SECRET',
+          }
+        : {
+            name: 'product_webhook',
+            url: config.productWebhook.url,
+            secret: config.productWebhook.secret,
+            vars: 'PRODUCT_WEBHOOK_URL / PRODUCT_WEBHOOK_SECRET',
+          };
+      const live = isLive(delivery, target.name);
+      if (live && (!target.url || !target.secret)) return Promise.resolve(notConfigured(target.vars));
       return sendStandardWebhook(
-        live ? liveFetch : captureFetch(capture, 'webhook', 'product_webhook'),
+        live ? liveFetch : captureFetch(capture, 'webhook', target.name),
         {
-          url: productWebhook.url ?? 'https://product.example.com/webhooks/leadgate',
-          secret: productWebhook.secret ?? 'whsec_Y2FwdHVyZS1tb2RlLXNlY3JldA==',
+          url: target.url ?? `https://${target.name.replace('_', '-')}.example.com/webhooks/leadgate`,
+          secret: target.secret ?? 'whsec_Y2FwdHVyZS1tb2RlLXNlY3JldA==',
           timeoutMs: delivery.timeoutMs,
         },
         d.id,
@@ -103,12 +118,15 @@ function sendCrm(capture: CaptureSink, config: Config, provider: string, sync: C
   if (provider === 'hubspot') {
     if (!crm.hubspot.accessToken && live) return Promise.resolve(notConfigured('HUBSPOT_ACCESS_TOKEN'));
     const o = { accessToken: crm.hubspot.accessToken ?? 'capture', apiUrl: crm.hubspot.apiUrl, timeoutMs };
+    // A deal is HubSpot's lifecycle stage and lead status on the contact (its status says where the sale is).
     return sync.kind === 'meeting' ? syncHubSpotMeeting(fetcher, o, sync.contact, sync.meeting) : upsertHubSpotContacts(fetcher, o, [sync.contact]);
   }
   if (provider === 'pipedrive') {
     if (!crm.pipedrive.apiToken && live) return Promise.resolve(notConfigured('PIPEDRIVE_API_TOKEN'));
     const o = { apiToken: crm.pipedrive.apiToken ?? 'capture', apiUrl: crm.pipedrive.apiUrl, timeoutMs };
-    return sync.kind === 'meeting' ? syncPipedriveMeeting(fetcher, o, sync.contact, sync.meeting) : syncPipedrivePerson(fetcher, o, sync.contact);
+    if (sync.kind === 'meeting') return syncPipedriveMeeting(fetcher, o, sync.contact, sync.meeting);
+    if (sync.kind === 'deal') return syncPipedriveDeal(fetcher, o, sync.contact, sync.deal);
+    return syncPipedrivePerson(fetcher, o, sync.contact);
   }
   return Promise.resolve(notConfigured(`CRM "${provider}"`));
 }

@@ -1,5 +1,5 @@
 import type { Config } from '../config';
-import type { Lead } from '../db/schema';
+import type { Lead, Sale } from '../db/schema';
 import type { CrmContact, CrmMeeting } from '../integrations/crm/types';
 import type { DeliveryRequest } from './types';
 
@@ -9,7 +9,17 @@ import type { DeliveryRequest } from './types';
  * interest; the person gets what they asked for, and a confirmation only with marketing consent.
  */
 
-export function crmContact(lead: Lead): CrmContact {
+/**
+ * What a CRM is told of where the lead is: its stage, or once transferred its sale's (paid = customer).
+ * A transferred lead synced without its sale (a form filled in again) says nothing of its stage: the
+ * CRM keeps what the pipeline told it last.
+ */
+export function crmStatus(lead: Pick<Lead, 'stage'>, sale?: Pick<Sale, 'stage'> | null): string | undefined {
+  if (!sale) return lead.stage === 'transferred' ? undefined : lead.stage;
+  return sale.stage === 'paid' ? 'customer' : sale.stage === 'lost' ? 'lost' : 'transferred';
+}
+
+export function crmContact(lead: Lead, sale?: Pick<Sale, 'stage'> | null): CrmContact {
   const [firstName, ...rest] = (lead.name ?? '').trim().split(/\s+/);
   return {
     leadId: lead.id,
@@ -19,7 +29,7 @@ export function crmContact(lead: Lead): CrmContact {
     company: lead.company ?? undefined,
     companyDomain: lead.companyDomain ?? undefined,
     phone: lead.phone ?? undefined,
-    status: lead.status,
+    status: crmStatus(lead, sale),
     source: lead.firstSource,
   };
 }

@@ -13,7 +13,9 @@ export type DeliveryRequest =
   | { destination: 'email'; key: string; leadId?: string | null; payload: EmailMessage }
   | { destination: 'crm'; key: string; leadId: string; payload: CrmSync }
   | { destination: 'webhook'; key: string; leadId?: string | null; payload: OutboundWebhook }
-  | { destination: 'sms'; key: string; leadId?: string | null; payload: SmsMessage };
+  | { destination: 'sms'; key: string; leadId?: string | null; payload: SmsMessage }
+  /** Leadgate's own work done through the outbox: the background analysis after every N interactions. */
+  | { destination: 'analysis'; key: string; leadId: string; payload: { lead_id: string } };
 
 export type DestinationKind = DeliveryRequest['destination'];
-export const DESTINATIONS = ['email', 'crm', 'webhook', 'sms'] as const satisfies readonly DestinationKind[];
+export const DESTINATIONS = ['email', 'crm', 'webhook', 'sms', 'analysis'] as const satisfies readonly DestinationKind[];

@@ -2,7 +2,7 @@ import { createRoute, type RouteConfig } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { Scope } from '../domain/workspace';
 import { jsonBodyGuard, rawBodyGuard, urlGuard } from './middleware/request-guards';
-import { apiKeyAuth, linkWorkspace, pathWorkspace, siteWorkspace } from './middleware/workspace';
+import { apiKeyAuth, keyIfSent, linkWorkspace, pathWorkspace, siteWorkspace } from './middleware/workspace';
 import { problemResponseDoc } from './schemas/problem';
 import type { AppEnv } from './types';
 
@@ -11,9 +11,10 @@ import type { AppEnv } from './types';
  * - `public`: anyone, for the site whose key it sends (X-Site-Key or `site_key`; none = the default site);
  * - `link`: whoever holds a link Leadgate signed (its `ws` parameter names the workspace);
  * - `webhook`: a provider that signs its raw body (verified by the route; the workspace is in the path);
- * - `{ scope }`: an API key holding that scope (or `admin`); the key's workspace.
+ * - `{ scope }`: an API key holding that scope (or `admin`); the key's workspace;
+ * - `{ scope, orPublic: true }`: either — with an Authorization header as a key, without as the public.
  */
-export type Access = 'public' | 'link' | 'webhook' | { scope: Scope };
+export type Access = 'public' | 'link' | 'webhook' | { scope: Scope; orPublic?: true };
 
 type Route = Omit<RouteConfig, 'middleware' | 'security'>;
 
@@ -26,34 +27,46 @@ type Route = Omit<RouteConfig, 'middleware' | 'security'>;
 export function defineRoute<const R extends Route>(access: Access, route: R) {
   const hasBody = !!route.request?.body;
   const keyed = typeof access === 'object';
+  const orPublic = keyed && access.orPublic === true;
+  const isPublic = access === 'public' || orPublic;
   const middleware: MiddlewareHandler<AppEnv>[] = [];
-  if (keyed) middleware.push(apiKeyAuth(access.scope));
+  if (keyed) middleware.push(orPublic ? keyIfSent(access.scope) : apiKeyAuth(access.scope));
   middleware.push(urlGuard());
   if (access === 'webhook') middleware.push(pathWorkspace(), rawBodyGuard());
   else if (hasBody) middleware.push(jsonBodyGuard());
-  if (access === 'public') middleware.push(siteWorkspace());
+  if (isPublic) middleware.push(siteWorkspace());
   if (access === 'link') middleware.push(linkWorkspace());
 
   const generated = {
     ...(hasBody ? { 400: problemResponseDoc('Malformed JSON, or a body that is not UTF-8.') } : {}),
     ...(keyed ? { 401: problemResponseDoc('Missing, unknown, revoked or expired API key.') } : {}),
     ...(keyed ? { 403: problemResponseDoc(`The API key does not have the \`${access.scope}\` scope.`) } : {}),
-    ...(access === 'public' ? { 403: problemResponseDoc("The request's Origin is not one of the site's (the site key belongs to another site).") } : {}),
+    ...(isPublic && !keyed ? { 403: problemResponseDoc("The request's Origin is not one of the site's (the site key belongs to another site).") } : {}),
     ...(access === 'webhook' ? { 404: problemResponseDoc('No such workspace.') } : {}),
     ...(hasBody || access === 'webhook' ? { 413: problemResponseDoc('The body is larger than the limit.') } : {}),
     ...(hasBody || access === 'webhook' ? { 415: problemResponseDoc('The body is not application/json, or it has a Content-Encoding.') } : {}),
     422: problemResponseDoc(
-      access === 'public'
+      isPublic
         ? 'Invalid parameters or fields (see `errors`), or an unknown site key; nothing was stored.'
         : 'Invalid parameters or fields (see `errors`); nothing was stored.',
     ),
     500: problemResponseDoc('Something went wrong on our side; nothing about the request is wrong. Quote the request id.'),
     503: problemResponseDoc('A feature this needs is not configured, or Postgres cannot be reached right now; nothing was stored. See Retry-After.'),
   };
-  const scopeNote = keyed ? `\n\nRequires an API key with the \`${access.scope}\` scope (or \`admin\`).` : '';
+  const scopeNote = orPublic
+    ? `\n\nWith an API key, it requires the \`${access.scope}\` scope (or \`admin\`).`
+    : keyed
+      ? `\n\nRequires an API key with the \`${access.scope}\` scope (or \`admin\`).`
+      : '';
   const documented: Pick<RouteConfig, 'description' | 'security'> = {
     description: `${route.description ?? ''}${scopeNote}`.trim() || undefined,
-    security: keyed ? [{ ApiKey: [access.scope] }] : access === 'public' ? [{}, { SiteKey: [] }] : undefined,
+    security: orPublic
+      ? [{}, { SiteKey: [] }, { ApiKey: [access.scope] }]
+      : keyed
+        ? [{ ApiKey: [access.scope] }]
+        : access === 'public'
+          ? [{}, { SiteKey: [] }]
+          : undefined,
   };
   return createRoute({
     ...route,

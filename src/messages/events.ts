@@ -122,4 +122,4 @@ export type DemoReminderDueEvent = z.infer<typeof DemoReminderDueSchema>;
 export type DemoEvent = DemoBookedEvent | DemoCancelledEvent | DemoRescheduledEvent | DemoReminderDueEvent;
 
 /** The envelope alone, for a message that failed the full schema: enough to record it as failed. */
-export const EventEnvelopeSchema = z.looseObject({ id: z.uuid(), type: z.string().max(100), workspace_id: z.uuid().catch(DEFAULT_WORKSPACE_ID) });
+export const EventEnvelopeSchema = z.looseObject({ id: z.uuid(), type: z.string().max(100), workspace_id: z.uuid().default(DEFAULT_WORKSPACE_ID) });

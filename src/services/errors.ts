@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'conflict',
   'request_in_progress',
   'precondition_failed',
+  'precondition_required',
   'link_expired',
   'payload_too_large',
   'unsupported_media_type',

@@ -42,9 +42,20 @@ export async function replayWebhookEvent({ ctx, input }: { ctx: ServiceContext; 
   const [row] = await ctx.inWorkspace((db) => db.select().from(webhookEvents).where(eq(webhookEvents.id, input.id)).limit(1));
   if (!row) throw new ServiceError('not_found', { detail: 'No webhook event with this id.' });
   if (!row.verified) throw new ServiceError('conflict', { detail: 'A rejected webhook cannot be replayed.' });
-  if (!APPLICABLE_OUTCOMES.includes(row.outcome)) {
-    throw new ServiceError('conflict', { detail: `This webhook event was ${row.outcome}; only pending, failed or unknown_lead ones can be replayed.` });
+  if (!APPLICABLE_OUTCOMES.includes(row.outcome) && row.outcome !== 'ignored') {
+    throw new ServiceError('conflict', {
+      detail: `This webhook event was ${row.outcome}; only pending, failed, unknown_lead or ignored ones can be replayed.`,
+    });
   }
+  // An ignored one (a "won" that came before the transfer, a value the status map learned since) is
+  // applied again at an operator's word: back to pending, then through the same rules as the first time.
+  if (row.outcome === 'ignored')
+    await ctx.inWorkspace((db) =>
+      db
+        .update(webhookEvents)
+        .set({ outcome: 'pending' })
+        .where(and(eq(webhookEvents.id, row.id), eq(webhookEvents.outcome, 'ignored'))),
+    );
   const eventId = await enqueue(ctx, row.provider, row.id);
   logger.info('webhook.replayed', { request_id: ctx.requestId, webhook_event_id: row.id, event_id: eventId });
   return { eventId };

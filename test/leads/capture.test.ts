@@ -44,7 +44,7 @@ describe('POST /api/v1/leads — every source', () => {
       companyDomain: 'acme-test.com',
       phone: '+14155550123',
       firstSource: source,
-      status: 'new',
+      stage: 'new',
     });
     expect(lead.firstTouch).toMatchObject({ source, utm: { source: 'google', medium: 'cpc', campaign: 'q4' }, referrer: 'https://www.google.com/' });
     expect(lead.consent).toEqual({ marketing: true, analytics: false });

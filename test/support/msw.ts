@@ -71,6 +71,10 @@ export const providersSucceed = [
     await remember('product_webhook', request);
     return new HttpResponse(null, { status: 204 });
   }),
+  http.post('https://crm-bridge.example.com/leadgate', async ({ request }) => {
+    await remember('pipeline_webhook', request);
+    return new HttpResponse(null, { status: 204 });
+  }),
   http.post('https://api.twilio.com/2010-04-01/Accounts/:sid/Messages.json', async ({ request }) => {
     await remember('twilio', request);
     return HttpResponse.json({ sid: 'SM0123456789abcdef0123456789abcdef', status: 'queued' }, { status: 201 });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { call, uniqueEmail } from '../support/api';
 import { createLead, leadById, mondayToken, pipedriveHeaders, postRaw, STANDARD_OLD, standardHeaders } from './signing';
-import { historyOf, type Receipt, recordCrmSync, settled, trialNotifications } from './support';
+import { auditOf, auditTrail, type Receipt, recordCrmSync, saleFor, settled, trialNotifications } from './support';
 
-describe('Pipedrive webhooks (v2): a won deal makes its person a customer', () => {
+describe("Pipedrive webhooks (v2): a won deal marks its person's sale paid", () => {
   it('applies once per meta.id', async () => {
-    const leadId = await createLead(uniqueEmail('pd'));
+    const leadId = await createLead(uniqueEmail('pd'), { sale: 'agreement' });
     const personId = Date.now() % 1_000_000;
     await recordCrmSync(leadId, 'pipedrive', `person:${personId},lead:7f1e2d3c`);
     // Webhooks v2 payload: meta + data (the deal now) + previous (only the fields that changed).
@@ -47,12 +47,23 @@ describe('Pipedrive webhooks (v2): a won deal makes its person a customer', () =
     const res = await postRaw('/api/v1/webhooks/pipedrive', body, pipedriveHeaders());
     expect(res.status).toBe(200);
     const receipt = (await res.json()) as Receipt;
-    expect(await settled(receipt.id)).toMatchObject({ outcome: 'applied', leadId });
-    expect((await leadById(leadId)).status).toBe('customer');
+    const row = await settled(receipt.id);
+    expect(row).toMatchObject({ outcome: 'applied', outcomeDetail: 'customer → sale paid, trial unlocked', leadId, deliveryId: expect.stringMatching(/^v2:/) });
+    expect((await leadById(leadId)).stage).toBe('transferred');
+    expect(await saleFor(leadId)).toMatchObject({ stage: 'paid' });
     expect(await trialNotifications(leadId)).toHaveLength(1);
+    expect((await auditOf(leadId))[0]).toMatchObject({
+      actor: 'webhook:pipedrive',
+      action: 'sale_stage_changed',
+      from: 'agreement',
+      to: 'paid',
+      data: { provider: 'pipedrive', crm_status: 'won', webhook_event_id: row.id, delivery_id: row.deliveryId },
+    });
 
     const again = (await (await postRaw('/api/v1/webhooks/pipedrive', body, pipedriveHeaders())).json()) as Receipt;
     expect(again).toEqual({ id: receipt.id, duplicate: true });
+    expect(await auditTrail(leadId)).toEqual(['sale_stage_changed agreement→paid', 'trial_unlocked']);
+    expect(await trialNotifications(leadId)).toHaveLength(1);
   });
 });
 
@@ -90,18 +101,26 @@ describe('monday.com webhooks', () => {
     });
     const res = await postRaw('/api/v1/webhooks/monday', body, { authorization: await mondayToken({ aud: 'https://api.example.com/api/v1/webhooks/monday' }) });
     expect(res.status).toBe(200);
-    expect(await settled(((await res.json()) as Receipt).id)).toMatchObject({ outcome: 'applied', leadId });
+    const row = await settled(((await res.json()) as Receipt).id);
+    expect(row).toMatchObject({ outcome: 'applied', outcomeDetail: 'contacted → lead contacted', leadId });
     const lead = await leadById(leadId);
-    expect(lead.status).toBe('contacted');
-    expect(lead.trialUnlockedAt).toBeNull();
-    expect((await historyOf(leadId)).map((e) => e.type)).toEqual(['status_changed']);
+    expect(lead).toMatchObject({ stage: 'contacted', version: 2, trialUnlockedAt: null });
+    expect(await auditOf(leadId)).toEqual([
+      expect.objectContaining({
+        actor: 'webhook:monday',
+        action: 'lead_stage_changed',
+        from: 'new',
+        to: 'contacted',
+        data: { provider: 'monday', crm_status: 'Working', webhook_event_id: row.id, delivery_id: row.deliveryId },
+      }),
+    ]);
   });
 });
 
 describe('Standard Webhooks', () => {
   it('accepts a delivery signed with the previous key while keys rotate', async () => {
     const email = uniqueEmail('std');
-    const leadId = await createLead(email);
+    const leadId = await createLead(email, { sale: 'agreement' });
     const body = JSON.stringify({ type: 'contact.updated', timestamp: new Date().toISOString(), data: { email, status: 'customer' } });
     const headers = standardHeaders(body, { secret: STANDARD_OLD });
     const res = await postRaw('/api/v1/webhooks/standard', body, headers);
@@ -109,7 +128,7 @@ describe('Standard Webhooks', () => {
     const receipt = (await res.json()) as Receipt;
     const row = await settled(receipt.id);
     expect(row).toMatchObject({ outcome: 'applied', leadId, deliveryId: headers['webhook-id'] });
-    expect((await leadById(leadId)).status).toBe('customer');
+    expect(await saleFor(leadId)).toMatchObject({ stage: 'paid' });
 
     // Same webhook-id again: one change, one notification.
     expect(await (await postRaw('/api/v1/webhooks/standard', body, headers)).json()).toEqual({ id: receipt.id, duplicate: true });
@@ -118,9 +137,18 @@ describe('Standard Webhooks', () => {
     // A new delivery saying the same thing: recorded, nothing changes, the trial is not unlocked twice.
     const later = (await (await postRaw('/api/v1/webhooks/standard', body, standardHeaders(body))).json()) as Receipt;
     expect(later.duplicate).toBe(false);
-    expect(await settled(later.id)).toMatchObject({ outcome: 'ignored', outcomeDetail: 'lead already customer', leadId });
+    expect(await settled(later.id)).toMatchObject({ outcome: 'ignored', outcomeDetail: 'same_stage: the sale is already paid', leadId });
     expect(await trialNotifications(leadId)).toHaveLength(1);
-    expect((await historyOf(leadId)).filter((e) => e.type === 'trial_unlocked')).toHaveLength(1);
+    expect(await saleFor(leadId)).toMatchObject({ stage: 'paid', version: 2 });
+    const audit = await auditOf(leadId);
+    expect(audit.map((e) => e.action)).toEqual(['sale_stage_changed', 'trial_unlocked', 'refused']);
+    expect(audit[0]).toMatchObject({
+      actor: 'webhook:standard',
+      from: 'agreement',
+      to: 'paid',
+      data: { crm_status: 'customer', webhook_event_id: receipt.id },
+    });
+    expect(audit[2]).toMatchObject({ actor: 'webhook:standard', from: 'sale:paid', to: 'crm_won', data: { rule: 'same_stage', webhook_event_id: later.id } });
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { newId } from '../../src/domain/ids';
 import { uniqueEmail } from '../support/api';
 import { createLead, hubspotHeaders, leadById, mondayToken, pipedriveHeaders, postRaw, STANDARD_NEW, standardHeaders } from './signing';
-import { rowsFor, sleep } from './support';
+import { auditOf, rowsFor, saleFor, sleep, trialNotifications } from './support';
 
 const PATH = '/api/v1/webhooks/hubspot';
 
@@ -18,7 +18,8 @@ async function expectRefused(res: Response) {
 describe('forged or replayed webhooks get 401 and change nothing', () => {
   it('HubSpot: wrong secret, one byte changed, stale or future timestamp, missing headers', async () => {
     const email = uniqueEmail('forged');
-    const leadId = await createLead(email);
+    // A transferred lead, so that the same body, signed, would mark its sale paid.
+    const leadId = await createLead(email, { sale: 'agreement' });
     const body = JSON.stringify({ email, lifecyclestage: 'customer' });
     const since = newId();
 
@@ -34,8 +35,10 @@ describe('forged or replayed webhooks get 401 and change nothing', () => {
 
     await sleep(1000);
     const lead = await leadById(leadId);
-    expect(lead.status).toBe('new');
-    expect(lead.trialUnlockedAt).toBeNull();
+    expect(lead).toMatchObject({ stage: 'transferred', version: 1, trialUnlockedAt: null });
+    expect(await saleFor(leadId)).toMatchObject({ stage: 'agreement', version: 1 });
+    expect(await auditOf(leadId)).toHaveLength(0);
+    expect(await trialNotifications(leadId)).toHaveLength(0);
     // Each refusal is on record with its reason, without the body a stranger sent.
     // (Other test files may add rejections meanwhile: count at least ours.)
     const rejected = (await rowsFor('hubspot')).filter((r) => !r.verified && r.id > since);

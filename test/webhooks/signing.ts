@@ -55,11 +55,14 @@ export function postRaw(path: string, body: string | Uint8Array, headers: Record
   return call(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 }
 
-/** A lead written straight to Postgres (as the events consumer would), so each test owns its data. */
-export async function createLead(email: string, companyDomain = 'acme-test.com'): Promise<string> {
+/**
+ * A lead written straight to Postgres (as the events consumer would), so each test owns its data. A
+ * `sale` stage makes it a lead a manager transferred, whose sale is in that stage.
+ */
+export async function createLead(email: string, fields: Omit<Parameters<typeof insertLead>[1], 'email'> = {}): Promise<string> {
   const { db, close } = database();
   try {
-    return await insertLead(db, { email, companyDomain });
+    return await insertLead(db, { companyDomain: 'acme-test.com', ...fields, email });
   } finally {
     await close();
   }

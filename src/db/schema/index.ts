@@ -3,6 +3,7 @@ export * from './bookings';
 export * from './deliveries';
 export * from './events';
 export * from './leads';
+export * from './pipeline';
 export * from './tools';
 export * from './webhooks';
 export * from './workspaces';

@@ -1,4 +1,4 @@
-import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, numeric, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { Consent, StatedField, Touch } from '../../domain/contact';
 import { workspaceId } from './workspaces';
 
@@ -14,7 +14,15 @@ export const leads = pgTable(
     company: text('company'),
     companyDomain: text('company_domain'),
     phone: text('phone'),
-    status: text('status').notNull().default('new'),
+    /** Pipeline stage (src/domain/pipeline.ts): new, contacted, qualified, transferred or lost. */
+    stage: text('stage').notNull().default('new'),
+    /** Bumped by every change of stage or contact data; writes send it back as If-Match. */
+    version: integer('version').notNull().default(1),
+    /** The lead's industry, from the workspace's list of business domains (not the web company_domain). */
+    businessDomain: text('business_domain'),
+    /** The latest analysis (advisory): its score and when it was made. */
+    score: numeric('score', { precision: 4, scale: 3, mode: 'number' }),
+    analyzedAt: timestamp('analyzed_at', { withTimezone: true }),
     trialUnlockedAt: timestamp('trial_unlocked_at', { withTimezone: true }),
     firstSource: text('first_source').notNull(),
     firstTouch: jsonb('first_touch').$type<Touch>().notNull(),
@@ -31,6 +39,7 @@ export const leads = pgTable(
     uniqueIndex('leads_workspace_email_key').on(t.workspaceId, t.emailNormalized),
     index('leads_first_source_idx').on(t.firstSource, t.id),
     index('leads_created_at_idx').on(t.createdAt),
+    index('leads_workspace_stage_idx').on(t.workspaceId, t.stage, t.id),
   ],
 );
 

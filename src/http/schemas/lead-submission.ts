@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { MANAGER_SOURCES } from '../../domain/pipeline';
 import {
   ConsentSchema,
   DomainSchema,
@@ -13,6 +14,12 @@ import {
 } from './common';
 
 export const LEAD_SOURCES = ['pricing', 'contact_form', 'whitepaper_download', 'roi_calculator', 'chatbot'] as const;
+
+/** A lead's industry; the workspace's list (BUSINESS_DOMAINS) says which are allowed. */
+export const BusinessDomainSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be one of the business domains of this workspace')
+  .openapi({ description: "The lead's industry, one of the workspace's business domains (not the web company_domain).", example: 'fintech' });
 export type LeadSource = (typeof LEAD_SOURCES)[number];
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a lower-case slug such as "growth"');
@@ -83,7 +90,25 @@ export const LeadSubmissionSchema = z
           .openapi({ description: "The chatbot platform's user or conversation id.", example: 'cf-5f3a9c' }),
       })
       .openapi('ChatbotLead'),
+    z
+      .strictObject({
+        email: EmailSchema,
+        name: contactFields.name,
+        company: contactFields.company,
+        company_domain: contactFields.company_domain,
+        phone: contactFields.phone,
+        source: z.enum(MANAGER_SOURCES).openapi({
+          description: "A manager's own channel (with an API key of scope leads:write; no captcha): partner, referral, event, outbound, manual.",
+          example: 'referral',
+        }),
+        business_domain: BusinessDomainSchema.optional(),
+        note: plainText(2000).optional().openapi({ description: 'Why this lead, for the audit log.', example: 'Introduced by Kasia at the Fintech Summit' }),
+      })
+      .openapi('ManagerLead'),
   ])
   .openapi('LeadSubmission', { description: 'A form submission. `source` selects the form and its extra fields.' });
 
 export type LeadSubmission = z.infer<typeof LeadSubmissionSchema>;
+export type WebLeadSubmission = Exclude<LeadSubmission, { source: (typeof MANAGER_SOURCES)[number] }>;
+export type ManagerLeadSubmission = Extract<LeadSubmission, { source: (typeof MANAGER_SOURCES)[number] }>;
+export const isManagerLead = (s: LeadSubmission): s is ManagerLeadSubmission => (MANAGER_SOURCES as readonly string[]).includes(s.source);

@@ -31,7 +31,8 @@ export function hubSpotProperties(c: CrmContact): Record<string, string> {
   if (c.company) props.company = c.company;
   if (c.companyDomain) props.website = c.companyDomain;
   if (c.phone) props.phone = c.phone;
-  Object.assign(props, lookup(STATUS_MAP, c.status ?? 'new') ?? {});
+  // No status: the contact's lifecycle is left as the CRM has it (HubSpot refuses to move it backwards).
+  if (c.status) Object.assign(props, lookup(STATUS_MAP, c.status) ?? {});
   return props;
 }
 

@@ -1,5 +1,5 @@
 import { callProvider, type Fetcher, type SendResult } from '../provider-call';
-import type { CrmContact, CrmMeeting } from './types';
+import type { CrmContact, CrmDeal, CrmMeeting } from './types';
 
 export interface PipedriveOptions {
   apiToken: string;
@@ -113,4 +113,39 @@ export async function syncPipedriveMeeting(fetcher: Fetcher, o: PipedriveOptions
   if (!written.ok) return written;
   const activityId = existing ?? (written.body as { data?: { id?: number } } | undefined)?.data?.id;
   return { ok: true, statusCode: written.statusCode, reference: `${person.reference},activity:${activityId}` };
+}
+
+/** How a sale's deal is found again: its title ends with this, so a retry never opens a second deal. */
+const saleMarker = (saleId: string) => `[leadgate ${saleId.slice(0, 8)}]`;
+
+/**
+ * A sale as a Pipedrive deal of the person: the person (and lead) synced first, then the person's deal
+ * carrying the sale's marker is updated (status open, won or lost), or created.
+ */
+export async function syncPipedriveDeal(fetcher: Fetcher, o: PipedriveOptions, contact: CrmContact, deal: CrmDeal): Promise<SendResult> {
+  const person = await syncPipedrivePerson(fetcher, o, contact);
+  if (!person.ok) return person;
+  const personId = Object.fromEntries((person.reference ?? '').split(',').map((part) => part.split(':') as [string, string])).person;
+  if (!personId) return { ok: false, retryable: true, error: 'Pipedrive did not return the person id' };
+  const listed = await callProvider(
+    fetcher,
+    new Request(`${o.apiUrl}/v1/persons/${encodeURIComponent(personId)}/deals?status=all_not_deleted&limit=100`, { headers: headers(o) }),
+    { timeoutMs: o.timeoutMs },
+  );
+  if (!listed.ok) return listed;
+  const marker = saleMarker(deal.saleId);
+  const existing = ((listed.body as { data?: Array<{ id: number; title?: string }> | null })?.data ?? []).find((d) => d.title?.endsWith(marker))?.id;
+  const fields = { title: `${deal.title} ${marker}`, status: deal.status };
+  const written = existing
+    ? await callProvider(fetcher, new Request(`${o.apiUrl}/v1/deals/${existing}`, { method: 'PUT', headers: headers(o), body: JSON.stringify(fields) }), {
+        timeoutMs: o.timeoutMs,
+      })
+    : await callProvider(
+        fetcher,
+        new Request(`${o.apiUrl}/v1/deals`, { method: 'POST', headers: headers(o), body: JSON.stringify({ ...fields, person_id: Number(personId) }) }),
+        { timeoutMs: o.timeoutMs },
+      );
+  if (!written.ok) return written;
+  const dealId = existing ?? (written.body as { data?: { id?: number } } | undefined)?.data?.id;
+  return { ok: true, statusCode: written.statusCode, reference: `person:${personId},deal:${dealId}` };
 }

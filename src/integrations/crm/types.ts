@@ -25,5 +25,20 @@ export interface CrmMeeting {
   description: string;
 }
 
-/** One CRM delivery: the contact, and for a booking the meeting on the contact's record. */
-export type CrmSync = { kind: 'contact'; contact: CrmContact } | { kind: 'meeting'; contact: CrmContact; meeting: CrmMeeting };
+/** A transferred lead's sale as the CRM's deal: opened by the transfer, then won or lost. */
+export interface CrmDeal {
+  saleId: string;
+  title: string;
+  status: 'open' | 'won' | 'lost';
+  /** Leadgate's sale stage (new, kyc, agreement, paid, lost), for the deal's record. */
+  stage: string;
+}
+
+/**
+ * One CRM delivery: the contact (its status says where the lead is), for a booking the meeting on the
+ * contact's record, for a sale its deal.
+ */
+export type CrmSync =
+  | { kind: 'contact'; contact: CrmContact }
+  | { kind: 'meeting'; contact: CrmContact; meeting: CrmMeeting }
+  | { kind: 'deal'; contact: CrmContact; deal: CrmDeal };

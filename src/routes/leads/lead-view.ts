@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { Lead, LeadEvent } from '../../db/schema';
+import { LEAD_STAGES, type LeadStage } from '../../domain/pipeline';
 
 const TouchSchema = z.object({
   source: z.string().openapi({ description: 'The form of this touch.', example: 'pricing' }),
@@ -20,7 +21,14 @@ export const LeadViewSchema = z
     company: z.string().nullable().openapi({ description: 'Company name.', example: 'Acme Inc.' }),
     company_domain: z.string().nullable().openapi({ description: 'Company domain (null for free-mail without one given).', example: 'acme.com' }),
     phone: z.string().nullable().openapi({ description: 'Phone in E.164.', example: '+14155550123' }),
-    status: z.string().openapi({ description: 'Lifecycle status.', example: 'new' }),
+    stage: z.enum(LEAD_STAGES).openapi({ description: 'Pipeline stage: new → contacted → qualified → transferred, or lost.', example: 'qualified' }),
+    version: z.number().int().openapi({ description: 'Changes with every stage or contact change: send it back as If-Match (or use the ETag).', example: 3 }),
+    business_domain: z
+      .string()
+      .nullable()
+      .openapi({ description: "The lead's industry, from the workspace's list (not the web company_domain).", example: 'fintech' }),
+    score: z.number().nullable().openapi({ description: 'Score of the latest analysis (advisory, 0–1); null before the first.', example: 0.72 }),
+    analyzed_at: z.string().nullable().openapi({ description: 'When the latest analysis was made.', example: '2026-11-24T10:06:00.000Z' }),
     first_source: z.string().openapi({ description: 'Form of the first touch.', example: 'pricing' }),
     first_touch: TouchSchema.openapi({ description: 'Attribution of the first touch (never changes).' }),
     last_touch: TouchSchema.openapi({ description: 'Attribution of the latest touch.' }),
@@ -34,7 +42,7 @@ export const LeadViewSchema = z
     created_at: z.string().openapi({ description: 'First seen.', example: '2026-11-24T10:00:00.000Z' }),
     updated_at: z.string().openapi({ description: 'Last changed.', example: '2026-11-24T10:05:00.000Z' }),
   })
-  .openapi('Lead');
+  .openapi('Lead', { description: 'A lead: one person, with their contact data, consent, stage and score.' });
 
 export const LeadEventViewSchema = z
   .object({
@@ -55,7 +63,11 @@ export function leadView(lead: Lead): z.infer<typeof LeadViewSchema> {
     company: lead.company,
     company_domain: lead.companyDomain,
     phone: lead.phone,
-    status: lead.status,
+    stage: lead.stage as LeadStage,
+    version: lead.version,
+    business_domain: lead.businessDomain,
+    score: lead.score,
+    analyzed_at: lead.analyzedAt?.toISOString() ?? null,
     first_source: lead.firstSource,
     first_touch: lead.firstTouch,
     last_touch: lead.lastTouch,

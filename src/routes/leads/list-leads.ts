@@ -1,8 +1,9 @@
 import { z } from '@hono/zod-openapi';
+import { LEAD_STAGES, MANAGER_SOURCES } from '../../domain/pipeline';
 import { defineRoute } from '../../http/route';
 import { createRouter } from '../../http/router';
 import { adminErrors } from '../../http/schemas/common';
-import { LEAD_SOURCES } from '../../http/schemas/lead-submission';
+import { BusinessDomainSchema, LEAD_SOURCES } from '../../http/schemas/lead-submission';
 import { serviceContext } from '../../http/service-context';
 import { listLeads } from '../../services/read-leads';
 import { decodeCursor, encodeCursor, pageQuery } from '../cursor';
@@ -10,7 +11,13 @@ import { LeadViewSchema, leadView } from './lead-view';
 
 const QuerySchema = z.object({
   email: z.string().max(254).optional().openapi({ description: 'Exact email (normalized before matching).', example: 'jane.doe@acme.com' }),
-  source: z.enum(LEAD_SOURCES).optional().openapi({ description: 'Form of the first touch.', example: 'pricing' }),
+  source: z
+    .enum([...LEAD_SOURCES, ...MANAGER_SOURCES])
+    .optional()
+    .openapi({ description: 'Form (or channel) of the first touch.', example: 'pricing' }),
+  stage: z.enum(LEAD_STAGES).optional().openapi({ description: 'Only leads in this stage.', example: 'qualified' }),
+  business_domain: BusinessDomainSchema.optional(),
+  score_min: z.coerce.number().min(0).max(1).optional().openapi({ description: 'Only leads whose latest analysis scored at least this.', example: 0.6 }),
   since: z.iso
     .datetime({ offset: true })
     .optional()
@@ -53,6 +60,9 @@ export const listLeadsHandler = createRouter().openapi(listLeadsRoute, async (c)
       email: q.email,
       source: q.source,
       since: q.since ? new Date(q.since) : undefined,
+      stage: q.stage,
+      businessDomain: q.business_domain,
+      scoreMin: q.score_min,
       after: q.cursor ? decodeCursor(q.cursor) : undefined,
       limit: q.limit,
     },

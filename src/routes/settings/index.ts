@@ -37,6 +37,12 @@ const EXAMPLES: Record<string, unknown> = {
   crm_webhook_provider: 'hubspot',
   crm_status_map: { hubspot: { closedwon: 'customer' } },
   pipedrive_webhook_user: 'leadgate',
+  business_domains: ['fintech', 'saas', 'ecommerce'],
+  transfer_min_score: 0.6,
+  analysis_ttl_seconds: 3600,
+  analysis_every_n_interactions: 3,
+  pipeline_webhook_url: 'https://crm-bridge.brand-b.com/leadgate',
+  pipeline_webhook_events: ['lead.transferred', 'sale.stage_changed'],
 };
 
 /** Every plain setting, optional, documented from the catalog in config/workspace.ts. */

@@ -10,6 +10,8 @@ import type { DeliveryRequest } from '../../fanout/types';
 export interface EventPlan {
   /** The person the event is about, as captured, and when: merged into their lead with the batch. */
   contact?: ContactFact;
+  /** The lead's business domain, when the event tells it (the ROI calculator's industry): fills an empty one. */
+  businessDomain?: string;
   /** The lead's history entry (its id is the event's). */
   history?: { type: string; source: string | null; payload: Record<string, unknown> };
   /** A `calculator_submissions` row (its id is the event's). */

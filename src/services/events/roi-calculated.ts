@@ -28,6 +28,8 @@ export function planRoiCalculated({ ctx, input: event }: { ctx: ServiceContext; 
   return {
     calculation,
     contact: { contact, occurredAt: Date.parse(event.occurred_at) },
+    // The calculator's industry is the lead's business domain when the workspace lists it.
+    ...(ctx.config.pipeline.businessDomains.includes(input.industry) ? { businessDomain: input.industry } : {}),
     history: { type: 'roi_calculated', source: 'roi_calculator', payload: { calculation_id: event.id, input, result } },
     deliveries: (lead) =>
       lead

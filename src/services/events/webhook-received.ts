@@ -1,21 +1,22 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client';
-import { deliveries, type Lead, leadEvents, leads, type WebhookEvent, type WebhookOutcome, webhookEvents } from '../../db/schema';
-import { canMoveStatus, leadStatusFor, refusedMoveReason } from '../../domain/crm-status';
+import { deliveries, type Lead, leads, type WebhookEvent, type WebhookOutcome, webhookEvents } from '../../db/schema';
+import { leadStatusFor } from '../../domain/crm-status';
 import { normalizeEmail } from '../../domain/email';
-import { newId } from '../../domain/ids';
-import type { DeliveryRequest } from '../../fanout/types';
+import { crmAction } from '../../domain/pipeline';
 import { extractStatusChanges, type StatusChange } from '../../integrations/webhooks/status-changes';
 import type { WebhookProvider } from '../../integrations/webhooks/verify';
 import { logger } from '../../logger';
 import type { WebhookReceivedEvent } from '../../messages/events';
 import type { ServiceContext } from '../context';
+import { applyChangeIn } from '../pipeline/change';
 
 /**
- * Outcomes that may be applied (again): not yet done, or not fully done for a fixable reason. An
+ * Outcomes a message may apply (again): not yet done, or not fully done for a fixable reason. An
  * `unknown_lead` batch may have moved some of its leads already: applying it again is safe because each
- * change is idempotent on its own (a lead already at, or past, the status is left alone; a trial is
- * unlocked once), so a replay only does what was not done.
+ * change is idempotent on its own — a lead already at, or past, the stage is refused by the pipeline's
+ * rules (the refusal is audited; nothing changes); a trial is unlocked once — so a replay only does what
+ * was not done. An operator may also replay an `ignored` delivery (manage-webhook-events.ts).
  */
 export const APPLICABLE_OUTCOMES: WebhookOutcome[] = ['pending', 'failed', 'unknown_lead'];
 
@@ -23,23 +24,25 @@ interface ChangeResult {
   outcome: 'applied' | 'ignored' | 'unknown_lead';
   detail: string;
   leadId?: string;
-  unlocked?: DeliveryRequest;
+  deliveryIds?: string[];
 }
 
 /**
- * Consumer side of a verified CRM webhook: moves each named lead to the status the CRM's value maps
- * to — forward only (`canMoveStatus`: never backwards, never out of `customer`) — records
- * `status_changed` (and `trial_unlocked` the first time a lead becomes a customer) and the webhook's
- * outcome, all in the event's transaction. The row is locked, and an `applied` or `ignored` row is
- * never applied again, so a duplicate message changes nothing twice. A batch in which any change found
- * no lead is `unknown_lead` even if others applied, so it stays replayable; the replay skips what was
- * applied (see APPLICABLE_OUTCOMES).
+ * Consumer side of a verified CRM webhook: each change the CRM reports goes through the pipeline's one
+ * rule (src/domain/pipeline.ts, via applyChangeIn) as the webhook's provider: a value mapped to
+ * contacted or qualified moves the lead one step, "won" marks the sale paid (and may revive a lost one),
+ * "lost" loses the open sale or lead. A change the rules refuse is recorded as ignored with the rule, and
+ * the refusal is in the audit log. All of it happens in the event's transaction; the row is locked, and
+ * an `applied` or `ignored` row is never applied again, so a duplicate message changes nothing twice. A
+ * batch in which any change found no lead is `unknown_lead` even if others applied, so it stays
+ * replayable; the replay skips what was applied (see APPLICABLE_OUTCOMES). Returns the deliveries the
+ * changes wrote to the outbox, for the consumer to queue after the commit.
  */
-export async function applyWebhookReceived({ ctx, input: event }: { ctx: ServiceContext; input: WebhookReceivedEvent }): Promise<DeliveryRequest[]> {
+export async function applyWebhookReceived({ ctx, input: event }: { ctx: ServiceContext; input: WebhookReceivedEvent }): Promise<string[]> {
   return ctx.inWorkspace((tx) => applyIn(ctx, tx, event));
 }
 
-async function applyIn(ctx: ServiceContext, tx: Queryable, event: WebhookReceivedEvent): Promise<DeliveryRequest[]> {
+async function applyIn(ctx: ServiceContext, tx: Queryable, event: WebhookReceivedEvent): Promise<string[]> {
   const [row] = await tx.select().from(webhookEvents).where(eq(webhookEvents.id, event.webhook_event_id)).for('update').limit(1);
   if (!row?.verified) {
     logger.error('webhook.apply_missing_row', { event_id: event.id, webhook_event_id: event.webhook_event_id });
@@ -58,15 +61,10 @@ async function applyIn(ctx: ServiceContext, tx: Queryable, event: WebhookReceive
 
   const outcome = batchOutcome(results);
   const leadId = results.find((r) => r.outcome === 'applied')?.leadId ?? results.find((r) => r.leadId)?.leadId;
-  const requests = results.flatMap((r) => (r.unlocked ? [r.unlocked] : []));
-  // One outbox row per (event, destination, key): a batch unlocking several trials keys them apart.
-  requests.forEach((r, i) => {
-    if (i > 0) r.key = `trial_unlocked:${r.leadId}`;
-  });
   const partly = outcome === 'unknown_lead' && results.some((r) => r.outcome === 'applied') ? 'partly applied: ' : '';
   await finish(tx, row, outcome, `${partly}${results.map((r) => r.detail).join('; ')}`.slice(0, 1000), leadId);
-  logger.info('webhook.applied', { webhook_event_id: row.id, provider, outcome, changes: results.length, trials_unlocked: requests.length });
-  return requests;
+  logger.info('webhook.applied', { webhook_event_id: row.id, provider, outcome, changes: results.length });
+  return results.flatMap((r) => r.deliveryIds ?? []);
 }
 
 /** Any change that found no lead keeps the whole delivery `unknown_lead` (replayable); else applied if any change was. */
@@ -76,52 +74,28 @@ export function batchOutcome(results: Array<Pick<ChangeResult, 'outcome'>>): 'ap
 }
 
 async function applyChange(ctx: ServiceContext, tx: Queryable, row: WebhookEvent, change: StatusChange, event: WebhookReceivedEvent): Promise<ChangeResult> {
-  const target = leadStatusFor(ctx.config.inboundWebhooks.statusMap, row.provider, change.status);
-  if (!target) return { outcome: 'ignored', detail: `"${change.status.slice(0, 60)}" maps to no Leadgate status` };
+  const mapped = leadStatusFor(ctx.config.inboundWebhooks.statusMap, row.provider, change.status);
+  const action = mapped ? crmAction(mapped) : null;
+  if (!action) return { outcome: 'ignored', detail: `"${change.status.slice(0, 60)}" maps to no Leadgate stage` };
   const lead = await findLead(tx, row.provider, change);
   if (!lead)
     return {
       outcome: 'unknown_lead',
       detail: `no lead for this ${change.email ? 'email' : change.leadId ? 'lead id' : `${row.provider} record ${change.crmId}`}`,
     };
-
-  const unlocks = target === 'customer' && !lead.trialUnlockedAt;
-  if (lead.status === target && !unlocks) return { outcome: 'ignored', detail: `lead already ${target}`, leadId: lead.id };
-  // Never backwards, never out of customer; lost only to customer. This is also what makes a replay
-  // of a partly applied batch idempotent per change.
-  if (lead.status !== target && !canMoveStatus(lead.status, target)) {
-    return { outcome: 'ignored', detail: refusedMoveReason(lead.status, target), leadId: lead.id };
-  }
-
-  const now = new Date();
-  await tx
-    .update(leads)
-    .set({ status: target, updatedAt: now, ...(unlocks ? { trialUnlockedAt: now } : {}) })
-    .where(eq(leads.id, lead.id));
-  const common = { leadId: lead.id, source: `webhook:${row.provider}`, occurredAt: now.toISOString(), requestId: event.request_id };
-  if (lead.status !== target) {
-    await appendHistory(tx, {
-      ...common,
-      type: 'status_changed',
-      payload: { from: lead.status, to: target, provider: row.provider, crm_status: change.status, delivery_id: row.deliveryId, webhook_event_id: row.id },
-    });
-  }
-  if (!unlocks) return { outcome: 'applied', detail: `${lead.status} → ${target}`, leadId: lead.id };
-
-  await appendHistory(tx, { ...common, type: 'trial_unlocked', payload: { provider: row.provider, webhook_event_id: row.id } });
+  const result = await applyChangeIn({ ...ctx, requestId: event.request_id }, tx, {
+    leadId: lead.id,
+    action,
+    actor: { kind: 'webhook', name: `webhook:${row.provider}` },
+    context: { provider: row.provider, crm_status: change.status.slice(0, 100), webhook_event_id: row.id, delivery_id: row.deliveryId },
+  });
+  if (!result.ok) return { outcome: 'ignored', detail: `${result.rule}: ${result.reason}`, leadId: lead.id };
+  const moved = result.sale ? `sale ${result.sale.stage}${result.revived ? ' (a lost sale revived)' : ''}` : `lead ${result.lead.stage}`;
   return {
     outcome: 'applied',
-    detail: `${lead.status} → ${target}, trial unlocked`,
+    detail: `${mapped} → ${moved}${result.lead.trialUnlockedAt && !lead.trialUnlockedAt ? ', trial unlocked' : ''}`,
     leadId: lead.id,
-    unlocked: {
-      destination: 'webhook',
-      key: 'trial_unlocked',
-      leadId: lead.id,
-      payload: {
-        type: 'lead.trial_unlocked',
-        data: { lead_id: lead.id, email: lead.email, company_domain: lead.companyDomain, unlocked_at: now.toISOString() },
-      },
-    },
+    deliveryIds: result.deliveryIds,
   };
 }
 
@@ -163,20 +137,11 @@ async function findLead(tx: Queryable, provider: string, change: StatusChange): 
   return undefined;
 }
 
-async function finish(tx: Queryable, row: WebhookEvent, outcome: WebhookOutcome, detail: string, leadId?: string): Promise<DeliveryRequest[]> {
+async function finish(tx: Queryable, row: WebhookEvent, outcome: WebhookOutcome, detail: string, leadId?: string): Promise<string[]> {
   await tx
     .update(webhookEvents)
     .set({ outcome, outcomeDetail: detail, leadId: leadId ?? row.leadId, appliedAt: new Date() })
     .where(eq(webhookEvents.id, row.id));
   if (outcome !== 'applied') logger.info('webhook.not_applied', { webhook_event_id: row.id, provider: row.provider, outcome });
   return [];
-}
-
-async function appendHistory(
-  tx: Queryable,
-  e: { leadId: string; type: string; source: string; payload: Record<string, unknown>; occurredAt: string; requestId: string },
-): Promise<void> {
-  await tx
-    .insert(leadEvents)
-    .values({ id: newId(), leadId: e.leadId, type: e.type, source: e.source, payload: e.payload, occurredAt: new Date(e.occurredAt), requestId: e.requestId });
 }

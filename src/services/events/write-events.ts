@@ -1,4 +1,4 @@
-import { inArray, sql } from 'drizzle-orm';
+import { and, inArray, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client';
 import { calculatorSubmissions, contentDownloads, demoBookings, events, type Lead, leadEvents, leads } from '../../db/schema';
 import { type ContactFact, type LeadContact, mergeContact } from '../../domain/contact';
@@ -7,6 +7,8 @@ import { recordDeliveries } from '../../fanout/record-deliveries';
 import type { DeliveryRequest } from '../../fanout/types';
 import type { EventMessage } from '../../messages/events';
 import type { ServiceContext } from '../context';
+import { INBOUND_INTERACTIONS } from '../pipeline/analyze';
+import { appendAudit } from '../pipeline/audit';
 import { planContentDownloaded } from './content-downloaded';
 import { planDemoEvent } from './demo';
 import { planLeadSubmitted } from './lead-submitted';
@@ -58,8 +60,9 @@ async function writeIn(ctx: ServiceContext, db: Queryable, input: EventMessage[]
   const planned = todo.map((event) => ({ event, plan: plan(ctx, event) }));
 
   const byEmail = await upsertLeads(
+    ctx,
     db,
-    planned.flatMap((p) => (p.plan?.contact ? [p.plan.contact] : [])),
+    planned.flatMap((p) => (p.plan?.contact ? [{ ...p.plan.contact, businessDomain: p.plan.businessDomain }] : [])),
   );
   const leadOf = (p: EventPlan | null) => (p?.contact ? (byEmail.get(p.contact.contact.email_normalized) ?? null) : null);
 
@@ -79,7 +82,14 @@ async function writeIn(ctx: ServiceContext, db: Queryable, input: EventMessage[]
         ]
       : [];
   });
-  if (history.length > 0) await db.insert(leadEvents).values(history).onConflictDoNothing({ target: leadEvents.id });
+  const added =
+    history.length > 0
+      ? await db
+          .insert(leadEvents)
+          .values(history)
+          .onConflictDoNothing({ target: leadEvents.id })
+          .returning({ id: leadEvents.id, leadId: leadEvents.leadId, type: leadEvents.type })
+      : [];
 
   const calculations = planned.flatMap(({ event, plan: p }) => (p?.calculation ? [{ id: event.id, leadId: leadOf(p)?.id ?? null, ...p.calculation }] : []));
   if (calculations.length > 0) await db.insert(calculatorSubmissions).values(calculations).onConflictDoNothing({ target: calculatorSubmissions.id });
@@ -99,15 +109,41 @@ async function writeIn(ctx: ServiceContext, db: Queryable, input: EventMessage[]
     eventId: event.id,
     requests: p ? p.deliveries(leadOf(p)) : [],
   }));
-  // Verified CRM webhooks: each locks its webhook_events row and the leads it names.
+  requests.push(...(await analysesDue(ctx, db, added)));
+  // Verified CRM webhooks: each locks its webhook_events row and the leads it names, and writes what its
+  // pipeline changes cause to the outbox itself (keyed by their audit entries).
+  const changed: string[] = [];
   for (const event of todo) {
     if (event.type !== 'webhook.received') continue;
-    requests.push({ eventId: event.id, requests: await applyWebhookReceived({ ctx, input: event }) });
+    changed.push(...(await applyWebhookReceived({ ctx, input: event })));
   }
-  const deliveryIds = await recordDeliveries(db, requests);
+  const deliveryIds = [...(await recordDeliveries(db, requests)), ...changed];
 
   const written = await recordStored(db, todo, new Map(planned.map(({ event, plan: p }) => [event.id, leadOf(p)?.id ?? null])));
   return { written, deliveryIds };
+}
+
+/**
+ * Every ANALYSIS_EVERY_N_INTERACTIONS new inbound interactions, a lead is analysed again in the
+ * background: an `analysis` row in the outbox, keyed by the interaction that crossed the mark (so a
+ * redelivered batch, which adds no history, asks for nothing). One count query for the whole batch.
+ */
+async function analysesDue(ctx: ServiceContext, db: Queryable, added: Array<{ id: string; leadId: string; type: string }>) {
+  const every = ctx.config.pipeline.analyzeEvery;
+  const inbound = added.filter((h) => INBOUND_INTERACTIONS.includes(h.type));
+  if (every === 0 || inbound.length === 0) return [];
+  const leadIds = [...new Set(inbound.map((h) => h.leadId))];
+  const counts = await db
+    .select({ leadId: leadEvents.leadId, n: sql<number>`count(*)::int` })
+    .from(leadEvents)
+    .where(and(inArray(leadEvents.leadId, leadIds), inArray(leadEvents.type, INBOUND_INTERACTIONS)))
+    .groupBy(leadEvents.leadId);
+  return counts.flatMap(({ leadId, n }) => {
+    const mine = inbound.filter((h) => h.leadId === leadId);
+    if (Math.floor(n / every) <= Math.floor((n - mine.length) / every)) return [];
+    const request: DeliveryRequest = { destination: 'analysis', key: 'background', leadId, payload: { lead_id: leadId } };
+    return [{ eventId: mine[mine.length - 1]!.id, requests: [request] }];
+  });
 }
 
 /**
@@ -151,9 +187,9 @@ const asContact = (l: Lead): LeadContact => ({
  * of their leads, and one multi-row upsert of what `mergeContact` made of the leads and the batch's facts.
  * Holding the locks, the merge has seen the latest state of every one of them, so the upsert writes it as is.
  */
-async function upsertLeads(db: Queryable, facts: ContactFact[]): Promise<Map<string, Lead>> {
+async function upsertLeads(ctx: ServiceContext, db: Queryable, facts: Array<ContactFact & { businessDomain?: string }>): Promise<Map<string, Lead>> {
   if (facts.length === 0) return new Map();
-  const byEmail = new Map<string, ContactFact[]>();
+  const byEmail = new Map<string, Array<ContactFact & { businessDomain?: string }>>();
   for (const f of facts) byEmail.set(f.contact.email_normalized, [...(byEmail.get(f.contact.email_normalized) ?? []), f]);
   const emails = [...byEmail.keys()].sort();
   await lockPeople(db, emails);
@@ -165,6 +201,7 @@ async function upsertLeads(db: Queryable, facts: ContactFact[]): Promise<Map<str
     const merged = mergeContact(before ? asContact(before) : null, personFacts)!;
     return {
       id: before?.id ?? newId(),
+      businessDomain: before?.businessDomain ?? personFacts.find((f) => f.businessDomain)?.businessDomain ?? null,
       emailNormalized,
       email: merged.email,
       name: merged.name,
@@ -198,12 +235,31 @@ async function upsertLeads(db: Queryable, facts: ContactFact[]): Promise<Map<str
         statedAt: sql`excluded.stated_at`,
         lastSeenAt: sql`excluded.last_seen_at`,
         createdAt: sql`excluded.created_at`,
+        businessDomain: sql`coalesce(${leads.businessDomain}, excluded.business_domain)`,
         updatedAt: sql`now()`,
       },
     })
     .returning();
+  // The audit log has every new lead and every change of contact data (which fields, never their values).
+  await appendAudit(
+    db,
+    written.flatMap((after) => {
+      const before = current.get(after.emailNormalized);
+      const fields = before ? CONTACT_FIELDS.filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f])) : [];
+      if (before && fields.length === 0) return [];
+      const source = byEmail.get(after.emailNormalized)?.[0]?.contact.touch.source ?? null;
+      return [
+        before
+          ? { actor: 'public', action: 'contact_changed', leadId: after.id, requestId: ctx.requestId, data: { fields, source } }
+          : { actor: 'public', action: 'lead_created', leadId: after.id, to: after.stage, requestId: ctx.requestId, data: { source } },
+      ];
+    }),
+  );
   return new Map(written.map((l) => [l.emailNormalized, l]));
 }
+
+/** The contact data whose changes the audit log records. */
+const CONTACT_FIELDS = ['email', 'name', 'company', 'companyDomain', 'phone', 'consent', 'businessDomain'] as const;
 
 /**
  * Serializes every writer of a person's contact data for the rest of the transaction. Everything that
