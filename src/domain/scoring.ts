@@ -77,12 +77,14 @@ export const RULE_WEIGHTS = {
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
-export function recommendationFor(score: number): Recommendation {
-  return score >= RULE_WEIGHTS.transferAt ? 'transfer_to_sales' : score >= RULE_WEIGHTS.nurtureAt ? 'nurture' : 'disqualify';
+/** Transfer at the workspace's TRANSFER_MIN_SCORE (the gate's own threshold), so advice and gate agree. */
+export function recommendationFor(score: number, transferAt: number = RULE_WEIGHTS.transferAt): Recommendation {
+  const nurtureAt = Math.min(RULE_WEIGHTS.nurtureAt, transferAt);
+  return score >= transferAt ? 'transfer_to_sales' : score >= nurtureAt ? 'nurture' : 'disqualify';
 }
 
 /** The deterministic scorer: pure, documented above, and what `npm run dev` and the tests use. */
-export function scoreByRules(f: ScoringFeatures): Scored {
+export function scoreByRules(f: ScoringFeatures, transferAt: number = RULE_WEIGHTS.transferAt): Scored {
   const w = RULE_WEIGHTS;
   const counted = Math.min(Math.max(0, f.message_count), w.interactionsCounted);
   const staleSteps = Math.min(w.staleStepsMax, Math.max(0, Math.floor((f.days_since_created - w.staleStepDays) / w.staleStepDays) + 1));
@@ -108,7 +110,7 @@ export function scoreByRules(f: ScoringFeatures): Scored {
       ),
     ),
   );
-  const recommendation = recommendationFor(score);
+  const recommendation = recommendationFor(score, transferAt);
   return { score, recommendation, reason: explain(score, recommendation, factors), factors };
 }
 

@@ -209,3 +209,13 @@ describe('the LLM scorer: JSON in, zod-checked JSON out, the rules when it fails
     expect(await res.json()).toMatchObject({ model: expect.stringContaining('fallback'), cached: false });
   });
 });
+
+describe('the rules scorer’s advice follows the workspace’s transfer threshold', () => {
+  it('recommends a transfer at TRANSFER_MIN_SCORE, not at a fixed 0.6', async () => {
+    const { recommendationFor } = await import('../../src/domain/scoring');
+    expect(recommendationFor(0.55)).toBe('nurture');
+    expect(recommendationFor(0.55, 0.5)).toBe('transfer_to_sales');
+    expect(recommendationFor(0.65, 0.7)).toBe('nurture');
+    expect(recommendationFor(0.2, 0.25)).toBe('disqualify');
+  });
+});

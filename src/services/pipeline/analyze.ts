@@ -15,7 +15,16 @@ import { ServiceError } from '../errors';
 import { appendAudit } from './audit';
 
 /** History entries that count as the lead's inbound interactions (message_count). */
-export const INBOUND_INTERACTIONS = ['form_submitted', 'roi_calculated', 'content_downloaded', 'demo_booked', 'chatbot_message', 'reply_received'];
+export const INBOUND_INTERACTIONS = [
+  'form_submitted',
+  'roi_calculated',
+  'content_downloaded',
+  'demo_booked',
+  'chatbot_message',
+  'chatbot_lead',
+  'chatbot_handoff',
+  'reply_received',
+];
 
 const DAY_MS = 86_400_000;
 
@@ -42,10 +51,11 @@ export async function featuresOf(db: Queryable, lead: Lead, now = new Date()): P
  */
 async function runScorer(ctx: ServiceContext, features: ScoringFeatures): Promise<{ scored: Scored; model: string }> {
   const { scorer, llm } = ctx.config.scoring;
-  if (scorer === 'rules' || !llm.url || !llm.model) return { scored: scoreByRules(features), model: RULES_MODEL };
+  const transferAt = ctx.config.pipeline.transferMinScore;
+  if (scorer === 'rules' || !llm.url || !llm.model) return { scored: scoreByRules(features, transferAt), model: RULES_MODEL };
   const fallback = (why: string) => {
     logger.warn('scoring.llm_fallback', { request_id: ctx.requestId, reason: why });
-    return { scored: scoreByRules(features), model: `${RULES_MODEL} (fallback: ${llm.model} ${why})` };
+    return { scored: scoreByRules(features, transferAt), model: `${RULES_MODEL} (fallback: ${llm.model} ${why})` };
   };
   const budget = await takeLimit(ctx.env.RATE_LIMITER, ctx.workspace.id, 'llm-scoring:day', llm.dailyBudget, 86_400).catch(() => null);
   if (budget && !budget.allowed) return fallback('daily budget used up');
