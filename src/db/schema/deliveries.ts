@@ -1,9 +1,18 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { leads } from './leads';
 import { workspaceId } from './workspaces';
 
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'skipped'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/**
+ * What the provider reported after it accepted a delivery (services/delivery-receipts.ts): for an SMS
+ * Twilio's status callback (sent, then delivered, undelivered or failed), for an email SendGrid's event
+ * webhook (deferred, then delivered, bounced or dropped, then opened).
+ */
+export const RECEIPT_STATUSES = ['sent', 'delivered', 'undelivered', 'failed', 'deferred', 'bounced', 'dropped', 'opened'] as const;
+export type ReceiptStatus = (typeof RECEIPT_STATUSES)[number];
 
 /**
  * The outbox and delivery ledger: one row per (event, destination, key), written in the same
@@ -31,6 +40,11 @@ export const deliveries = pgTable(
     enqueuedAt: timestamp('enqueued_at', { withTimezone: true }),
     deliveredAt: timestamp('delivered_at', { withTimezone: true }),
     providerReference: text('provider_reference'),
+    /** The provider's latest word on it after accepting it (null until one came); never moves backwards. */
+    receiptStatus: text('receipt_status').$type<ReceiptStatus>(),
+    receiptAt: timestamp('receipt_at', { withTimezone: true }),
+    /** Why, when the receipt is a failure: the Twilio error code, SendGrid's bounce or drop reason. */
+    receiptDetail: text('receipt_detail'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -39,6 +53,8 @@ export const deliveries = pgTable(
     index('deliveries_status_next_attempt_idx').on(t.status, t.nextAttemptAt),
     index('deliveries_lead_id_idx').on(t.leadId),
     index('deliveries_destination_status_idx').on(t.destination, t.status),
+    // Receipts find their delivery by the provider's id of it (Twilio's Message SID, SendGrid's X-Message-Id).
+    index('deliveries_destination_reference_idx').on(t.destination, t.providerReference).where(sql`provider_reference IS NOT NULL`),
   ],
 );
 

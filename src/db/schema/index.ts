@@ -4,6 +4,7 @@ export * from './deliveries';
 export * from './events';
 export * from './leads';
 export * from './pipeline';
+export * from './receipts';
 export * from './tools';
 export * from './webhooks';
 export * from './workspaces';

@@ -136,3 +136,10 @@ export const SiteKeyQuery = z.string().max(64).optional().openapi({
   description: "The site's public key, for callers that cannot set X-Site-Key. None: the default site.",
   example: 'lg_site_5f0c1d2e3a4b5c6d7e8f90a1b2c3d4e5',
 });
+
+/** The workspace a webhook or a bot calls for, by slug (`npm run workspace -- create` prints its URLs). */
+export const WorkspacePathParam = z
+  .string()
+  .min(2)
+  .max(63)
+  .openapi({ param: { name: 'workspace', in: 'path' }, description: "The workspace's slug.", example: 'brand-b' });

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { DELIVERY_STATUSES, type Delivery } from '../../db/schema';
+import { DELIVERY_STATUSES, type Delivery, RECEIPT_STATUSES } from '../../db/schema';
 
 export const DeliveryViewSchema = z
   .object({
@@ -15,6 +15,24 @@ export const DeliveryViewSchema = z
     next_attempt_at: z.string().nullable().openapi({ description: 'When a pending delivery is tried next.', example: null }),
     delivered_at: z.string().nullable().openapi({ description: 'When the provider accepted it.', example: '2026-11-24T10:00:02.000Z' }),
     provider_reference: z.string().nullable().openapi({ description: "The provider's id for it (message id, contact id).", example: '512' }),
+    receipt: z
+      .object({
+        status: z.enum(RECEIPT_STATUSES).openapi({
+          description:
+            'SMS (Twilio status callback): sent, then delivered, undelivered or failed. Email (SendGrid events): deferred, then delivered, bounced or dropped, then opened. Never moves backwards.',
+          example: 'delivered',
+        }),
+        at: z.string().openapi({
+          description: 'When the provider reported it (SendGrid: the event time; Twilio: when the callback arrived).',
+          example: '2026-11-24T10:00:09.000Z',
+        }),
+        detail: z
+          .string()
+          .nullable()
+          .openapi({ description: 'Why, for a failure or a delay: the Twilio error code, the bounce or drop reason.', example: null }),
+      })
+      .nullable()
+      .openapi({ description: 'What the provider reported after accepting it (SMS and email only); null until it reported anything.', example: null }),
     created_at: z.string().openapi({ description: 'When it was recorded.', example: '2026-11-24T10:00:01.000Z' }),
   })
   .openapi('Delivery');
@@ -33,6 +51,7 @@ export function deliveryView(d: Delivery): z.infer<typeof DeliveryViewSchema> {
     next_attempt_at: d.status === 'pending' ? d.nextAttemptAt.toISOString() : null,
     delivered_at: d.deliveredAt?.toISOString() ?? null,
     provider_reference: d.providerReference,
+    receipt: d.receiptStatus ? { status: d.receiptStatus, at: (d.receiptAt ?? d.updatedAt).toISOString(), detail: d.receiptDetail } : null,
     created_at: d.createdAt.toISOString(),
   };
 }

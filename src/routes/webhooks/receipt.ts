@@ -27,12 +27,7 @@ export const MondayChallengeSchema = z
   })
   .openapi('MondayChallenge');
 
-/** The workspace a webhook is for, by slug (`npm run workspace -- create` prints its webhook URLs). */
-export const WorkspacePathParam = z
-  .string()
-  .min(2)
-  .max(63)
-  .openapi({ param: { name: 'workspace', in: 'path' }, description: "The workspace's slug.", example: 'brand-b' });
+export { WorkspacePathParam } from '../../http/schemas/common';
 
 export const webhookResponses = {
   200: {
