@@ -8,10 +8,10 @@
 //    until every lead is in Postgres with its deliveries delivered (capture mode), and counts.
 // Absolute numbers depend on the machine (everything shares its cores); compare the ratios.
 
-import { execFileSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { runtimeOrigin } from './local/runtime-origin.mjs';
 import { ROOT, startStack } from './local/stack.mjs';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
@@ -27,24 +27,6 @@ await rm(dataDir, { recursive: true, force: true });
 const stack = await startStack({ port: PORT, pgPort: 54339, bridgePort: 54340, dataDir, quiet: true, log: () => {} });
 const db = new pg.Client({ connectionString: stack.databaseUrl });
 await db.connect();
-
-/** The user worker's own socket: the workerd port (other than the proxy's) that answers GET /healthz itself. */
-async function runtimeOrigin() {
-  const listening = execFileSync('ss', ['-Hltnp'], { encoding: 'utf8' })
-    .split('\n')
-    .filter((l) => l.includes('"workerd"'))
-    .map((l) => Number(/127\.0\.0\.1:(\d+)/.exec(l)?.[1]))
-    .filter((p) => p && p !== PORT);
-  for (const port of listening) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(2000) });
-      if (res.ok && (await res.text()).includes('"ok":true')) return `http://127.0.0.1:${port}`;
-    } catch {
-      // not this one
-    }
-  }
-  throw new Error('could not find the user worker socket of wrangler dev');
-}
 
 let n = 0;
 const lead = () => {
@@ -124,7 +106,7 @@ const summary = (title, rs) => ({
 });
 
 try {
-  const origin = await runtimeOrigin();
+  const origin = await runtimeOrigin(PORT);
   let accepted = 0;
   const warm = await load(origin, { duration: 3, requests: [leadRequest] });
   accepted += warm['2xx'];

@@ -110,6 +110,8 @@ export async function waitForHttp(url, timeoutMs = 60_000) {
 
 /**
  * Starts everything. `vars` override .dev.vars for this run (the benchmark raises the rate limits).
+ * `workerDir` is where wrangler runs (its wrangler.toml, .dev.vars and src/): the checkout, or a copy of
+ * it that edits made meanwhile do not reach (wrangler dev reloads on every change, on a new port).
  * Returns the API origin and a stop() that tears it all down.
  */
 export async function startStack({
@@ -121,6 +123,7 @@ export async function startStack({
   pgPort,
   bridgePort,
   queueGauge = false,
+  workerDir = ROOT,
 } = {}) {
   const ownerPassword = localOwnerPassword(dataDir);
   const devVars = readDevVars();
@@ -160,7 +163,7 @@ export async function startStack({
   ];
   for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`);
   const wrangler = spawn(`${ROOT}/node_modules/.bin/wrangler`, args, {
-    cwd: ROOT,
+    cwd: workerDir,
     stdio: quiet ? ['ignore', 'ignore', 'pipe'] : 'inherit',
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: process.env.CI ?? '' },
     // Its own process group, like the database's: Ctrl-C reaches `npm run dev` first, which lets the
