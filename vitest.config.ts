@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
@@ -24,6 +24,10 @@ process.env.LEADGATE_TEST_PG_PASSWORD ??= randomBytes(18).toString('base64url');
 // The Worker connects as leadgate_app (no BYPASSRLS), as in production; the owner only runs migrations
 // and what the CLI does (test/support/workspaces.ts creates workspaces with it).
 process.env.LEADGATE_TEST_APP_PASSWORD ??= randomBytes(18).toString('base64url');
+
+// SendGrid's Signed Event Webhook (test/receipts): a P-256 key pair of its own per run; the Worker gets the public
+// key as SendGrid shows it (base64 DER SPKI), the tests sign with the private one (base64 DER PKCS#8).
+const sendgridEventKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 
 /** A demo host's week in the tests: 09:00–17:00 on weekdays, 30-minute slots, an hour's notice. */
 const NINE_TO_FIVE = [['09:00', '17:00']];
@@ -58,6 +62,9 @@ export const TEST_VARS = {
   EMAIL_FROM: 'no-reply@leadgate-test.com',
   EMAIL_PROVIDER: 'sendgrid',
   SENDGRID_API_KEY: 'SG.test-key',
+  SENDGRID_EVENT_PUBLIC_KEY: sendgridEventKeys.publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
+  /** Not read by the Worker: what the tests sign SendGrid's events with. */
+  LEADGATE_TEST_SENDGRID_SIGNING_KEY: sendgridEventKeys.privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64'),
   CRM_PROVIDERS: 'hubspot',
   HUBSPOT_ACCESS_TOKEN: 'pat-test-token',
   PIPEDRIVE_API_TOKEN: 'pipedrive-test-token',
@@ -95,6 +102,21 @@ export const TEST_VARS = {
   DEMO_CANCEL_MIN_NOTICE_MINUTES: '120',
   DEMO_REMINDER_MINUTES_BEFORE: '60',
   GOOGLE_CALENDAR_ACCESS_TOKEN: 'ya29.test-google-token',
+  // The chatbot hub (test/chatbot): two tokens (rotation), monday.com and GA4 answered by MSW.
+  CHATBOT_TOKENS: 'test-chatbot-token-new-0123456789,test-chatbot-token-old-0123456789',
+  CHATBOT_PACKAGES: 'Start,Standard,Premium',
+  CHATBOT_TIME_ZONE: 'Europe/Warsaw',
+  CHATBOT_COMPANY_NAME: 'Leadgate Test',
+  CHATBOT_COMPANY_PHONE: '+48 22 100 20 30',
+  CHATBOT_CONSULTANT_NAME: 'Anna Kowalska',
+  CHATBOT_CONSULTANT_EMAIL: 'konsultant@leadgate-test.com',
+  MONDAY_API_TOKEN: 'test-monday-api-token',
+  MONDAY_BOARD_ID: '1234567890',
+  GA4_MEASUREMENT_ID: 'G-TEST123456',
+  GA4_API_SECRET: 'test-ga4-api-secret',
+  GA4_REGION: 'eu',
+  TELEGRAM_BOT_TOKEN: '123456:TEST-telegram-bot-token',
+  TELEGRAM_WEBHOOK_SECRET: 'test-telegram-webhook-secret',
 };
 
 /**
@@ -124,6 +146,9 @@ export default defineConfig({
     setupFiles: ['./test/support/setup.ts'],
     include: ['test/**/*.test.ts'],
     testTimeout: 20_000,
+    // The Worker's JSON logs go straight to the output rather than through vitest's console RPC: background
+    // work (queue consumers) still logging while a file's environment closes must not fail the run.
+    disableConsoleIntercept: true,
     hookTimeout: 60_000,
     deps: { optimizer: { ssr: { enabled: true, include: ['ics'] } } },
   },

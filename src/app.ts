@@ -8,6 +8,8 @@ import { createRouter } from './http/router';
 import { describeError, isQueryError, logger } from './logger';
 import { apiKeysRouter } from './routes/api-keys';
 import { benchmarksRouter } from './routes/benchmarks';
+import { chatfuelRouter } from './routes/chatbot/chatfuel';
+import { telegramRouter } from './routes/chatbot/telegram';
 import { contentRouter } from './routes/content';
 import { deliveriesRouter } from './routes/deliveries';
 import { demoRouter } from './routes/demo';
@@ -62,6 +64,8 @@ export function createApp() {
   app.route('/api/v1', eventsRouter);
   app.route('/api/v1', demoRouter);
   app.route('/api/v1', webhooksRouter);
+  app.route('/api/v1', chatfuelRouter);
+  app.route('/api/v1', telegramRouter);
   app.route('/api/v1', toolsRouter);
   app.route('/api/v1', contentRouter);
   app.route('/api/v1', benchmarksRouter);

@@ -9,6 +9,7 @@ import { consumeEvents } from './queues/events-consumer';
 import { consumeDeadEvents } from './queues/events-dlq-consumer';
 import { allWorkspaces } from './services/workspaces';
 
+export { Conversation } from './durable-objects/conversation';
 export { DemoGuard } from './durable-objects/demo-guard';
 export { IdempotencyStore } from './durable-objects/idempotency';
 export { LocalQueueGauge } from './durable-objects/local-queue-gauge';

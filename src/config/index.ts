@@ -4,6 +4,8 @@ import { ContentAssetsSchema } from '../domain/content-assets';
 import { effectiveStatusMap, StatusTableSchema } from '../domain/crm-status';
 import { DemoHostsSchema } from '../domain/demo-hosts';
 import { INDUSTRIES } from '../domain/roi';
+import { effectiveSmsTemplates, SmsTemplateOverridesSchema } from '../domain/sms';
+import { DEFAULT_MONDAY_COLUMNS, mondayColumnMapSchema } from '../integrations/monday/columns';
 import { bool, csv, int, json, optionalText, optionalUrl, secret, text, url } from './vars';
 
 /**
@@ -174,6 +176,17 @@ const SECTIONS = {
         SENDGRID_API_URL: url('https://api.sendgrid.com'),
         /** JSON: Leadgate template name → SendGrid dynamic template id ("d-…"). Unlisted ones are sent rendered. */
         SENDGRID_TEMPLATE_IDS: json(z.record(z.string(), z.string().regex(/^d-[0-9a-f]+$/i, 'must be a dynamic template id "d-…"')), {}),
+        /** The Signed Event Webhook's verification key, as SendGrid shows it: base64 DER of an ECDSA P-256 public key ("MFkw…"). */
+        SENDGRID_EVENT_PUBLIC_KEY: z.preprocess(
+          (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+          z
+            .string()
+            .refine(
+              (v) => base64ToBytes(v.trim())?.byteLength === 91,
+              'must be the base64 verification key SendGrid shows (an ECDSA P-256 public key, "MFkw…")',
+            )
+            .optional(),
+        ),
         SES_REGION: text('us-east-1'),
         SES_ACCESS_KEY_ID: secret(),
         SES_SECRET_ACCESS_KEY: secret(),
@@ -183,7 +196,12 @@ const SECTIONS = {
         salesInbox: c.SALES_INBOX,
         from: { email: c.EMAIL_FROM, name: c.EMAIL_FROM_NAME },
         provider: c.EMAIL_PROVIDER,
-        sendgrid: { apiKey: c.SENDGRID_API_KEY, apiUrl: c.SENDGRID_API_URL, templateIds: new Map(Object.entries(c.SENDGRID_TEMPLATE_IDS)) },
+        sendgrid: {
+          apiKey: c.SENDGRID_API_KEY,
+          apiUrl: c.SENDGRID_API_URL,
+          templateIds: new Map(Object.entries(c.SENDGRID_TEMPLATE_IDS)),
+          eventPublicKey: c.SENDGRID_EVENT_PUBLIC_KEY?.trim(),
+        },
         ses: { region: c.SES_REGION, accessKeyId: c.SES_ACCESS_KEY_ID, secretAccessKey: c.SES_SECRET_ACCESS_KEY, apiUrl: c.SES_API_URL },
       })),
   },
@@ -358,6 +376,118 @@ const SECTIONS = {
           maxTokens: c.LLM_MAX_TOKENS,
           dailyBudget: c.LLM_DAILY_BUDGET,
         },
+      })),
+  },
+  chatbot: {
+    feature: 'the chatbot hub',
+    schema: z
+      .object({
+        /** Comma list of shared tokens the bots send (header X-Leadgate-Bot-Token, or ?token=); several at once for rotation. */
+        CHATBOT_TOKENS: csv().pipe(z.array(z.string().min(24, 'each token must be at least 24 characters'))),
+        /** JSON: Leadgate field → the bot's attribute name (email, phone, topic, package, meeting_start, name, consent_*). */
+        CHATFUEL_ATTRIBUTES: json(z.record(z.string(), z.string().min(1)), {}),
+        /** JSON: a choice (`package`, `meeting_start`) or an error code → the Chatfuel block the flow goes to next. */
+        CHATFUEL_BLOCKS: json(z.record(z.string(), z.string().min(1)), {}),
+        /** The packages a visitor can pick, in order. */
+        CHATBOT_PACKAGES: csv(),
+        /** The visitor's time zone when the bot does not send an IANA one. */
+        CHATBOT_TIME_ZONE: text('Europe/Warsaw'),
+        /** How many free slots are offered as quick replies. */
+        CHATBOT_SLOTS_OFFERED: int(6),
+        /** Conversation state (chosen package, offered slots) is forgotten this long after its last step. */
+        CHATBOT_CONVERSATION_TTL_SECONDS: int(86_400),
+        /** Requests per bot user and per network in a window, with the existing limiters. */
+        CHATBOT_LIMIT_PER_USER: int(30),
+        CHATBOT_LIMIT_PER_USER_WINDOW_SECONDS: int(600),
+        CHATBOT_LIMIT_PER_IP: int(600),
+        CHATBOT_LIMIT_PER_IP_WINDOW_SECONDS: int(60),
+        /** The company the texts name, and its phone. */
+        CHATBOT_COMPANY_NAME: text('Leadgate'),
+        CHATBOT_COMPANY_PHONE: optionalText(),
+        /** The consultant a handoff goes to: the name the visitor is told, and where the notice goes (the sales inbox by default). */
+        CHATBOT_CONSULTANT_NAME: text('Konsultant'),
+        CHATBOT_CONSULTANT_EMAIL: z.preprocess((v) => (v === '' ? undefined : v), z.email().optional()),
+        /** JSON: SMS template name → wording (booking_confirmation, booking_reminder, consultant_contact, default). */
+        CHATBOT_SMS_TEMPLATES: json(SmsTemplateOverridesSchema, {}),
+        /** Spell SMS without Polish diacritics (GSM-7: 160 characters a segment instead of 70). */
+        SMS_TRANSLITERATE: bool(false),
+        /** The SMS and email reminder of a chatbot booking: this many hours before it ("jutro"). */
+        CHATBOT_REMINDER_HOURS_BEFORE: int(24),
+        /** `scheduler` (Leadgate's own) or `calcom`. */
+        CHATBOT_BOOKING_PROVIDER: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['scheduler', 'calcom']).default('scheduler')),
+        CALCOM_API_KEY: secret(),
+        CALCOM_EVENT_TYPE_ID: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().positive().optional()),
+        CALCOM_API_URL: url('https://api.cal.com'),
+        /** Telegram: the bot's token, and the secret setWebhook was given (X-Telegram-Bot-Api-Secret-Token). */
+        TELEGRAM_BOT_TOKEN: secret(),
+        TELEGRAM_WEBHOOK_SECRET: z.preprocess(
+          (v) => (v === '' ? undefined : v),
+          z
+            .string()
+            .regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16–256 of A-Z, a-z, 0-9, _ and -')
+            .optional(),
+        ),
+        TELEGRAM_API_URL: url('https://api.telegram.org'),
+      })
+      .superRefine((c, ctx) => {
+        if (c.CHATBOT_BOOKING_PROVIDER !== 'calcom') return;
+        if (!c.CALCOM_API_KEY) mustIn(ctx, 'CALCOM_API_KEY', 'is required when CHATBOT_BOOKING_PROVIDER=calcom');
+        if (!c.CALCOM_EVENT_TYPE_ID) mustIn(ctx, 'CALCOM_EVENT_TYPE_ID', 'is required when CHATBOT_BOOKING_PROVIDER=calcom');
+      })
+      .transform((c) => ({
+        tokens: c.CHATBOT_TOKENS,
+        attributes: c.CHATFUEL_ATTRIBUTES,
+        blocks: c.CHATFUEL_BLOCKS,
+        packages: c.CHATBOT_PACKAGES.length > 0 ? c.CHATBOT_PACKAGES : ['Start', 'Standard', 'Premium'],
+        timeZone: c.CHATBOT_TIME_ZONE,
+        slotsOffered: Math.min(c.CHATBOT_SLOTS_OFFERED, 10),
+        conversationTtlSeconds: c.CHATBOT_CONVERSATION_TTL_SECONDS,
+        limits: {
+          perUser: { limit: c.CHATBOT_LIMIT_PER_USER, windowSeconds: c.CHATBOT_LIMIT_PER_USER_WINDOW_SECONDS },
+          perNetwork: { limit: c.CHATBOT_LIMIT_PER_IP, windowSeconds: c.CHATBOT_LIMIT_PER_IP_WINDOW_SECONDS },
+        },
+        company: { name: c.CHATBOT_COMPANY_NAME, phone: c.CHATBOT_COMPANY_PHONE },
+        consultant: { name: c.CHATBOT_CONSULTANT_NAME, email: c.CHATBOT_CONSULTANT_EMAIL },
+        smsTemplates: effectiveSmsTemplates(c.CHATBOT_SMS_TEMPLATES),
+        transliterateSms: c.SMS_TRANSLITERATE,
+        reminderMinutesBefore: c.CHATBOT_REMINDER_HOURS_BEFORE * 60,
+        bookingProvider: c.CHATBOT_BOOKING_PROVIDER,
+        calcom: { apiKey: c.CALCOM_API_KEY, eventTypeId: c.CALCOM_EVENT_TYPE_ID, apiUrl: c.CALCOM_API_URL },
+        telegram: { botToken: c.TELEGRAM_BOT_TOKEN, webhookSecret: c.TELEGRAM_WEBHOOK_SECRET, apiUrl: c.TELEGRAM_API_URL },
+      })),
+  },
+  monday: {
+    feature: 'the monday.com board',
+    schema: z
+      .object({
+        MONDAY_API_TOKEN: secret(),
+        MONDAY_BOARD_ID: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^\d+$/, 'must be the numeric board id').optional()),
+        /** JSON: field → { id, type } of the board's columns; the default is the chatbot board's. */
+        MONDAY_COLUMN_MAP: json(mondayColumnMapSchema, DEFAULT_MONDAY_COLUMNS),
+        MONDAY_API_URL: url('https://api.monday.com/v2'),
+      })
+      .transform((c) => ({ apiToken: c.MONDAY_API_TOKEN, boardId: c.MONDAY_BOARD_ID, columns: c.MONDAY_COLUMN_MAP, apiUrl: c.MONDAY_API_URL })),
+  },
+  analytics: {
+    feature: 'Google Analytics',
+    schema: z
+      .object({
+        GA4_MEASUREMENT_ID: z.preprocess(
+          (v) => (v === '' ? undefined : v),
+          z
+            .string()
+            .regex(/^G-[A-Z0-9]{4,20}$/, 'must look like G-XXXXXXXXXX')
+            .optional(),
+        ),
+        GA4_API_SECRET: secret(),
+        /** `eu` collects through region1.google-analytics.com (data stays in the EU). */
+        GA4_REGION: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['global', 'eu']).default('global')),
+        GA4_API_URL: optionalUrl(),
+      })
+      .transform((c) => ({
+        measurementId: c.GA4_MEASUREMENT_ID,
+        apiSecret: c.GA4_API_SECRET,
+        endpoint: c.GA4_API_URL ?? (c.GA4_REGION === 'eu' ? 'https://region1.google-analytics.com' : 'https://www.google-analytics.com'),
       })),
   },
   inboundWebhooks: {

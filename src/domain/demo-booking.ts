@@ -5,6 +5,15 @@ import type { DemoHost } from './demo-hosts';
 
 export type BookingStatus = 'confirmed' | 'cancelled';
 
+/** The chatbot conversation a booking was made in (absent for the site's demo form). */
+export interface BookingChatbotContext {
+  platform: 'chatfuel' | 'telegram';
+  /** SHA-256 of the bot user id (hex), never the id itself. */
+  user_hash: string;
+  package?: string;
+  topic?: string;
+}
+
 /** A demo booking as the host's Scheduler Durable Object owns it (times as ISO UTC strings). */
 export interface DemoBooking {
   id: string;
@@ -20,6 +29,8 @@ export interface DemoBooking {
   cancel_url: string;
   reschedule_url: string;
   created_at: string;
+  /** Set when the chatbot booked it: the conversation's platform, user hash, package and topic. */
+  chatbot?: BookingChatbotContext;
 }
 
 /** What invites and emails say about the host. */

@@ -103,6 +103,12 @@ export class Scheduler extends DurableObject<Env> {
 
   async book(input: SlotRequest & { booking: NewBooking; reminderMinutes: number; requestId?: string }): Promise<BookResult> {
     const { host, now } = input;
+    // The same booking id again (a retried request): what was booked stands, and is not booked twice.
+    const existing = this.store.get(input.booking.id);
+    if (existing) {
+      await this.flush(existing.booking.id);
+      return { ok: true, booking: existing.booking };
+    }
     const booked = this.store.confirmedIntervals(now);
     const slot = this.slotIfFree(input, booked);
     if (!slot) return { ok: false, nearest: this.nearest(input, booked) };
@@ -179,6 +185,11 @@ export class Scheduler extends DurableObject<Env> {
     await this.scheduleAlarm(input.now);
     await this.flush(booking.id);
     return { state: 'rescheduled', booking, previous_start: row.booking.start };
+  }
+
+  /** One booking of this host, confirmed or cancelled; null if it is not this host's. */
+  async booking(id: string): Promise<DemoBooking | null> {
+    return this.store.get(id)?.booking ?? null;
   }
 
   async listBookings(input: { from?: number; includeCancelled?: boolean } = {}): Promise<DemoBooking[]> {

@@ -1,5 +1,6 @@
 import { type Config, providerIsLive } from '../config';
 import type { Delivery } from '../db/schema';
+import { sendChatbotEvents } from '../integrations/analytics/ga4';
 import { captureFetch } from '../integrations/capture/capture-fetch';
 import { CaptureSink } from '../integrations/capture/capture-log';
 import { syncHubSpotMeeting, upsertHubSpotContacts } from '../integrations/crm/hubspot';
@@ -9,11 +10,13 @@ import { sendWithSendGrid } from '../integrations/email/sendgrid';
 import { sendWithSes } from '../integrations/email/ses';
 import { renderEmail } from '../integrations/email/templates';
 import type { EmailMessage } from '../integrations/email/types';
+import { upsertItemByEmail } from '../integrations/monday/client';
+import { buildMondayItem } from '../integrations/monday/columns';
 import { sendStandardWebhook } from '../integrations/outbound-webhook/standard-webhook';
 import type { OutboundWebhook } from '../integrations/outbound-webhook/types';
 import type { Fetcher, SendResult } from '../integrations/provider-call';
-import { sendSms } from '../integrations/sms/twilio';
-import type { SmsMessage } from '../integrations/sms/types';
+import { sendSmsDelivery } from './sms-delivery';
+import type { AnalyticsPayload, DeliveryRequest } from './types';
 
 const liveFetch: Fetcher = (request) => fetch(request);
 
@@ -59,22 +62,8 @@ function send(config: Config, d: Delivery, capture: CaptureSink): Promise<SendRe
       return sendEmail(capture, config, d.payload as unknown as EmailMessage);
     case 'crm':
       return sendCrm(capture, config, d.key, crmSyncOf(d));
-    case 'sms': {
-      const { sms, delivery } = config;
-      const live = isLive(delivery, 'twilio');
-      if (live && !(sms.accountSid && sms.authToken && sms.from)) return Promise.resolve(notConfigured('Twilio'));
-      return sendSms(
-        live ? liveFetch : captureFetch(capture, 'sms', 'twilio'),
-        {
-          accountSid: sms.accountSid ?? 'ACcapture',
-          authToken: sms.authToken ?? 'capture',
-          from: sms.from ?? '+15005550006',
-          apiUrl: sms.apiUrl,
-          timeoutMs: delivery.timeoutMs,
-        },
-        d.payload as unknown as SmsMessage,
-      );
-    }
+    case 'sms':
+      return sendSmsDelivery(capture, config, d);
     case 'webhook': {
       const { delivery } = config;
       // Pipeline events (key `pipeline:<type>`) go to the pipeline's subscriber; the rest to the product.
@@ -105,6 +94,10 @@ function send(config: Config, d: Delivery, capture: CaptureSink): Promise<SendRe
         d.payload as unknown as OutboundWebhook,
       );
     }
+    case 'monday':
+      return sendMonday(capture, config, d);
+    case 'analytics':
+      return sendAnalytics(capture, config, d.payload as unknown as AnalyticsPayload);
     default:
       return Promise.resolve(notConfigured(`destination "${d.destination}"`));
   }
@@ -172,4 +165,54 @@ async function sendEmail(capture: CaptureSink, config: Config, m: EmailMessage):
     },
     m,
   );
+}
+
+/**
+ * The person's item on the board: looked up by the email column, then updated or created, with
+ * GraphQL variables (a quote or an emoji in a name is data, never query text). The delivery id is the
+ * Idempotency-Key, so a retry inside monday's window is a replay, and the look-up covers one after it.
+ */
+async function sendMonday(capture: CaptureSink, config: Config, d: Delivery): Promise<SendResult> {
+  const { monday, delivery, chatbot } = config;
+  const live = isLive(delivery, 'monday');
+  if (live && !(monday.apiToken && monday.boardId)) return notConfigured('MONDAY_API_TOKEN / MONDAY_BOARD_ID');
+  const lead = d.payload as unknown as Extract<DeliveryRequest, { destination: 'monday' }>['payload'];
+  const item = buildMondayItem(lead, monday.columns, chatbot.timeZone);
+  const emailColumn = monday.columns.email;
+  if (!emailColumn) return { ok: false, retryable: false, error: 'MONDAY_COLUMN_MAP has no email column to find the item by' };
+  return upsertItemByEmail(
+    live ? liveFetch : captureFetch(capture, 'monday', 'monday'),
+    { apiToken: monday.apiToken ?? 'capture', apiUrl: monday.apiUrl, timeoutMs: delivery.timeoutMs },
+    { boardId: monday.boardId ?? '1' },
+    { emailColumnId: emailColumn.id, email: lead.email.trim().toLowerCase(), itemName: item.itemName, columnValues: item.columnValues },
+    d.id,
+  );
+}
+
+/** GA4 Measurement Protocol; consent was checked when the delivery was planned (none: nothing was planned). */
+async function sendAnalytics(capture: CaptureSink, config: Config, p: AnalyticsPayload): Promise<SendResult> {
+  const { analytics, delivery } = config;
+  const live = isLive(delivery, 'ga4');
+  if (live && !(analytics.measurementId && analytics.apiSecret)) return notConfigured('GA4_MEASUREMENT_ID / GA4_API_SECRET');
+  const result = await sendChatbotEvents(
+    live ? liveFetch : captureFetch(capture, 'analytics', 'ga4'),
+    {
+      measurementId: analytics.measurementId ?? 'G-CAPTURE',
+      apiSecret: analytics.apiSecret ?? 'capture',
+      endpoint: analytics.endpoint,
+      timeoutMs: delivery.timeoutMs,
+    },
+    {
+      botUserId: p.client_id,
+      clientId: p.client_id,
+      consent: { analytics: true, adUserData: p.consent.ad_user_data, adPersonalization: p.consent.ad_personalization },
+      events: p.events,
+      timestampMicros: p.timestamp_micros,
+    },
+  );
+  if (result.ok) return { ok: true, statusCode: 'statusCode' in result ? result.statusCode : 204 };
+  const { retryable, error } = result;
+  return 'statusCode' in result
+    ? { ok: false, retryable, error, statusCode: result.statusCode, retryAfterSeconds: result.retryAfterSeconds }
+    : { ok: false, retryable, error };
 }

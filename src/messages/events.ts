@@ -87,6 +87,14 @@ const DemoBookingSchema: z.ZodType<DemoBooking> = z.object({
   cancel_url: z.string(),
   reschedule_url: z.string(),
   created_at: z.string(),
+  chatbot: z
+    .object({
+      platform: z.enum(['chatfuel', 'telegram']),
+      user_hash: z.string(),
+      package: z.string().optional(),
+      topic: z.string().optional(),
+    })
+    .optional(),
 });
 
 const HostRefSchema: z.ZodType<HostRef> = z.object({ id: z.string(), name: z.string(), email: z.string(), time_zone: z.string() });
@@ -98,6 +106,42 @@ export const DemoRescheduledSchema = z.object({ ...demo, type: z.literal('demo.r
 /** The host Scheduler's alarm: the reminder is due (id derived from booking and SEQUENCE, so sent once). */
 export const DemoReminderDueSchema = z.object({ ...demo, type: z.literal('demo.reminder_due') });
 
+/** A meeting the chatbot booked with an external provider (Cal.com); Scheduler bookings come as demo.booked. */
+const BookedMeetingSchema = z.object({
+  id: z.uuid(),
+  provider: z.enum(['scheduler', 'calcom']),
+  reference: z.string(),
+  start: z.string(),
+  end: z.string(),
+  local_start: z.string(),
+  time_zone: z.string(),
+  host_name: z.string(),
+  cancel_url: z.string().optional(),
+  reschedule_url: z.string().optional(),
+});
+
+export const CHATBOT_STEPS = ['conversation_start', 'lead', 'handoff', 'track', 'booked'] as const;
+
+/** One step of a chatbot conversation (Chatfuel or Telegram), with what the bot knows by then. */
+export const ChatbotStepSchema = z.object({
+  ...envelope,
+  type: z.literal('chatbot.step'),
+  step: z.enum(CHATBOT_STEPS),
+  platform: z.enum(['chatfuel', 'telegram']),
+  /** SHA-256 (hex) of the bot user id: GA4's client_id; the id itself is never kept. */
+  user_hash: z.string().regex(/^[0-9a-f]{64}$/),
+  package: z.string().max(100).optional(),
+  topic: z.string().max(500).optional(),
+  question: z.string().max(2000).optional(),
+  /** track: the conversion step's name (a GA4 event name). */
+  track: z.string().max(40).optional(),
+  /** Where the conversation came from (an ad, a page): a label for GA4 and the board. */
+  source: z.string().max(100).optional(),
+  analytics_consent: z.boolean(),
+  contact: ContactCaptureSchema.optional(),
+  booking: BookedMeetingSchema.optional(),
+});
+
 export const EventMessageSchema = z.discriminatedUnion('type', [
   LeadSubmittedSchema,
   RoiCalculatedSchema,
@@ -107,6 +151,7 @@ export const EventMessageSchema = z.discriminatedUnion('type', [
   DemoCancelledSchema,
   DemoRescheduledSchema,
   DemoReminderDueSchema,
+  ChatbotStepSchema,
 ]);
 
 export type EventMessage = z.infer<typeof EventMessageSchema>;
@@ -119,6 +164,8 @@ export type DemoBookedEvent = z.infer<typeof DemoBookedSchema>;
 export type DemoCancelledEvent = z.infer<typeof DemoCancelledSchema>;
 export type DemoRescheduledEvent = z.infer<typeof DemoRescheduledSchema>;
 export type DemoReminderDueEvent = z.infer<typeof DemoReminderDueSchema>;
+export type ChatbotStepEvent = z.infer<typeof ChatbotStepSchema>;
+export type ChatbotStep = ChatbotStepEvent['step'];
 export type DemoEvent = DemoBookedEvent | DemoCancelledEvent | DemoRescheduledEvent | DemoReminderDueEvent;
 
 /** The envelope alone, for a message that failed the full schema: enough to record it as failed. */

@@ -1,6 +1,6 @@
 import { type Interval, inVisitorZone, nearestSlots, unionSlots } from '../domain/availability';
-import { type ContactInput, isSpam, toContactCapture } from '../domain/contact';
-import type { DemoBooking } from '../domain/demo-booking';
+import { type ContactCapture, type ContactInput, isSpam, toContactCapture } from '../domain/contact';
+import type { BookingChatbotContext, DemoBooking } from '../domain/demo-booking';
 import { type DemoHost, hostsByLeastLoad } from '../domain/demo-hosts';
 import { newId } from '../domain/ids';
 import { demoGuard } from '../durable-objects/demo-guard';
@@ -70,10 +70,9 @@ export function slotTaken(nearest: Interval[], timeZone: string): ServiceError {
 }
 
 /**
- * The request path of a demo booking: gate it (Turnstile, per-network limit), the person's guard
- * (attempts per hour, one active demo), then the hosts' Schedulers, least loaded first, until one takes
- * the slot. The booking is decided here, synchronously, by the Durable Objects; Postgres, the invites
- * and the CRM follow through the events queue.
+ * The request path of a demo booking: gate it (Turnstile, per-network limit), then book it (see
+ * `bookAdmitted`). The booking is decided here, synchronously, by the Durable Objects; Postgres, the
+ * invites and the CRM follow through the events queue.
  */
 export async function bookDemo({
   ctx,
@@ -83,8 +82,7 @@ export async function bookDemo({
   input: { request: DemoRequest; clientIp: string; eventId?: string };
 }): Promise<BookingAnswer> {
   const { request, clientIp } = input;
-  const origin = ctx.config.core.publicOrigin;
-  const { hosts, secret } = demoSetup(ctx.config.demo);
+  const { hosts } = demoSetup(ctx.config.demo);
   const id = input.eventId ?? newId();
   const now = Date.now();
   const start = Date.parse(request.start);
@@ -105,7 +103,34 @@ export async function bookDemo({
   const occurredAt = new Date(now).toISOString();
   const contact = toContactCapture(request, 'demo_request', occurredAt);
   await admitSubmission({ ctx, input: { emailNormalized: undefined, clientIp, turnstileToken: request.turnstile_token, action: 'demo_request', eventId: id } });
+  const booked = await bookAdmitted({ ctx, input: { id, start, now, timeZone: request.time_zone, notes: request.notes, contact, occurredAt } });
+  return bookingAnswer(booked.booking, booked.host.name, true);
+}
 
+/** A booking whose request was already admitted by its caller's own gate (Turnstile for the site, the bot's token and limits for the chatbot). */
+export interface AdmittedBooking {
+  id: string;
+  /** The slot's start (UTC ms), already checked with `checkStart`. */
+  start: number;
+  now: number;
+  /** The visitor's time zone. */
+  timeZone: string;
+  notes?: string;
+  contact: ContactCapture;
+  occurredAt: string;
+  /** How long before the start the reminder goes out (default: the demo's DEMO_REMINDER_MINUTES_BEFORE). */
+  reminderMinutes?: number;
+  chatbot?: BookingChatbotContext;
+}
+
+/**
+ * Everything after admission: the person's guard (attempts per hour, one active demo), then the hosts'
+ * Schedulers, least loaded first, until one takes the slot; the guard's reservation becomes an active
+ * demo. Raises 429 (attempts), 409 (active_demo_exists, slot_taken with the nearest slots) or 503.
+ */
+export async function bookAdmitted({ ctx, input }: { ctx: ServiceContext; input: AdmittedBooking }): Promise<{ booking: DemoBooking; host: DemoHost }> {
+  const { id, now, contact } = input;
+  const { hosts, secret } = demoSetup(ctx.config.demo);
   const guard = demoGuard(ctx.env.DEMO_GUARD, ctx.workspace.id, contact.email_normalized);
   const decision = await guard.admit({ bookingId: id, now, attemptsPerHour: ctx.config.demo.attemptsPerHour, maxActive: ctx.config.demo.maxActivePerEmail });
   if (!decision.ok && decision.reason === 'attempts') {
@@ -125,7 +150,7 @@ export async function bookDemo({
   // keeps retrying it from its own outbox: once a slot is taken, the booking stands.
   let booked: { booking: DemoBooking; host: DemoHost };
   try {
-    booked = await takeSlot(ctx, hosts, { id, start, now, request, contact, secret, origin, occurredAt });
+    booked = await takeSlot(ctx, hosts, input, secret, ctx.config.core.publicOrigin);
   } catch (err) {
     // Nothing was booked: free the person's reservation, then answer the error.
     await guard.release(id).catch(() => undefined);
@@ -136,14 +161,22 @@ export async function bookDemo({
   await guard.confirm(id, Date.parse(booked.booking.end)).catch((err) => {
     logger.warn('demo.guard_confirm_failed', { request_id: ctx.requestId, booking_id: id, error: describeError(err) });
   });
-  logger.info('demo.booked', { request_id: ctx.requestId, booking_id: id, host_id: booked.host.id, email_domain: emailDomain(contact.email_normalized) });
-  return bookingAnswer(booked.booking, booked.host.name, true);
+  logger.info('demo.booked', {
+    request_id: ctx.requestId,
+    booking_id: id,
+    host_id: booked.host.id,
+    email_domain: emailDomain(contact.email_normalized),
+    ...(input.chatbot ? { chatbot: input.chatbot.platform } : {}),
+  });
+  return booked;
 }
 
 async function takeSlot(
   ctx: ServiceContext,
   hosts: DemoHost[],
-  b: { id: string; start: number; now: number; request: DemoRequest; contact: DemoBooking['contact']; secret: string; origin: string; occurredAt: string },
+  b: AdmittedBooking,
+  secret: string,
+  origin: string,
 ): Promise<{ booking: DemoBooking; host: DemoHost }> {
   const loads = await Promise.all(hosts.map((h) => schedulerFor(ctx.env.SCHEDULER, ctx.workspace.id, h.id).upcomingCount(b.now)));
   const ordered = hostsByLeastLoad(hosts, Object.fromEntries(hosts.map((h, i) => [h.id, loads[i]!])));
@@ -157,21 +190,29 @@ async function takeSlot(
       logger.warn('demo.calendar_unavailable', { request_id: ctx.requestId, host_id: host.id, error: describeError(err) });
       continue;
     }
-    const links = await bookingLinks(b.secret, b.origin, b.id, host.id, ctx.workspace);
+    const links = await bookingLinks(secret, origin, b.id, host.id, ctx.workspace);
     const result = await schedulerFor(ctx.env.SCHEDULER, ctx.workspace.id, host.id).book({
       workspaceId: ctx.workspace.id,
       host,
       start: b.start,
       now: b.now,
       busy,
-      reminderMinutes: ctx.config.demo.reminderMinutesBefore,
+      reminderMinutes: b.reminderMinutes ?? ctx.config.demo.reminderMinutesBefore,
       requestId: ctx.requestId,
-      booking: { id: b.id, visitor_time_zone: b.request.time_zone, notes: b.request.notes, contact: b.contact, ...links, created_at: b.occurredAt },
+      booking: {
+        id: b.id,
+        visitor_time_zone: b.timeZone,
+        notes: b.notes,
+        contact: b.contact,
+        ...links,
+        created_at: b.occurredAt,
+        ...(b.chatbot ? { chatbot: b.chatbot } : {}),
+      },
     });
     if (result.ok) return { booking: result.booking, host };
     offered.push(result.nearest);
   }
   // No calendar could be read: we cannot tell free from busy, so we say so rather than guess.
   if (offered.length === 0) throw new ServiceError('service_unavailable', { retryAfterSeconds: 30 });
-  throw slotTaken(nearestSlots(unionSlots(offered), b.start), b.request.time_zone);
+  throw slotTaken(nearestSlots(unionSlots(offered), b.start), b.timeZone);
 }

@@ -48,7 +48,9 @@ describe('the OpenAPI document is the documentation', () => {
         for (const [field, prop] of [body, ...responses].flatMap((s, i) => properties(s, `${method} ${path} ${i === 0 ? 'body' : 'response'}`))) {
           checked++;
           // A described $ref comes out as allOf: [{ $ref }, { description }].
-          const described = [prop, deref(prop), ...(prop.allOf ?? []).flatMap((s) => [s, deref(s)])].some((s) => (s as { description?: string } | undefined)?.description);
+          const described = [prop, deref(prop), ...(prop.allOf ?? []).flatMap((s) => [s, deref(s)])].some(
+            (s) => (s as { description?: string } | undefined)?.description,
+          );
           if (!described) missing.push(`${field}: description`);
           if (field.includes(' body.') && prop.example === undefined && !prop.$ref && !(prop as any).properties && !(prop as any).items)
             missing.push(`${field}: example`);

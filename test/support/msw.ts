@@ -1,5 +1,6 @@
 import { HttpResponse, http, ws } from 'msw';
 import { setupServer } from 'msw/node';
+import { mondayAnswer } from './monday-board';
 
 export const SITEVERIFY_URL = 'https://challenges.cloudflare.com/turnstile/v0/siteverify';
 
@@ -73,6 +74,15 @@ export const providersSucceed = [
   }),
   http.post('https://crm-bridge.example.com/leadgate', async ({ request }) => {
     await remember('pipeline_webhook', request);
+    return new HttpResponse(null, { status: 204 });
+  }),
+  http.post('https://api.monday.com/v2', async ({ request }) => {
+    await remember('monday', request);
+    return mondayAnswer(request);
+  }),
+  // GA4 Measurement Protocol (EU endpoint, GA4_REGION=eu): always 204, whatever the payload.
+  http.post('https://region1.google-analytics.com/mp/collect', async ({ request }) => {
+    await remember('ga4', request);
     return new HttpResponse(null, { status: 204 });
   }),
   http.post('https://api.twilio.com/2010-04-01/Accounts/:sid/Messages.json', async ({ request }) => {

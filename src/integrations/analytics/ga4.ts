@@ -24,7 +24,8 @@ export const CHATBOT_EVENTS = ['chatbot_conversation_start', 'generate_lead', 'b
 export type ChatbotEventName = (typeof CHATBOT_EVENTS)[number];
 
 export interface ChatbotEvent {
-  name: ChatbotEventName;
+  /** One of the funnel's events, or a conversion step of the bot's own (`chatbot_<step>`). */
+  name: ChatbotEventName | `chatbot_${string}`;
   /** Where the conversation came from (ad, page, QR code…): a label, never a person's detail. */
   source?: string;
   /** The package the person is interested in. */
@@ -53,12 +54,14 @@ export interface ValidationMessage {
 
 export async function buildChatbotMeasurement(input: {
   botUserId: string;
+  /** Already pseudonymous (a hash of the bot user id): used as it is instead of hashing botUserId. */
+  clientId?: string;
   consent: { adUserData: boolean; adPersonalization: boolean };
   events: ChatbotEvent[];
   timestampMicros?: number;
 }): Promise<MeasurementPayload> {
   return {
-    client_id: await sha256Hex(input.botUserId),
+    client_id: input.clientId ?? (await sha256Hex(input.botUserId)),
     ...(input.timestampMicros !== undefined ? { timestamp_micros: input.timestampMicros } : {}),
     consent: { ad_user_data: grant(input.consent.adUserData), ad_personalization: grant(input.consent.adPersonalization) },
     events: input.events.map((e) => ({
@@ -227,6 +230,7 @@ export async function sendChatbotEvents(
   o: Ga4Options,
   input: {
     botUserId: string;
+    clientId?: string;
     consent: { analytics: boolean; adUserData: boolean; adPersonalization: boolean };
     events: ChatbotEvent[];
     timestampMicros?: number;

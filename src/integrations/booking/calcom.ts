@@ -63,7 +63,16 @@ export interface CalcomAttendee {
 export async function getCalcomSlots(
   fetcher: Fetcher,
   o: CalcomOptions,
-  query: { start: string; end: string; timeZone: string; eventTypeSlug?: string; username?: string; duration?: number },
+  query: {
+    start: string;
+    end: string;
+    timeZone: string;
+    eventTypeSlug?: string;
+    username?: string;
+    duration?: number;
+    /** `range`: each slot carries its `end` as well (the default `time` gives starts only). */
+    format?: 'time' | 'range';
+  },
 ): Promise<CalcomSlotsResult> {
   const params = new URLSearchParams();
   // A public event type can be named by slug and owner instead of the configured id.
@@ -75,6 +84,7 @@ export async function getCalcomSlots(
   params.set('end', query.end);
   params.set('timeZone', query.timeZone);
   if (query.duration) params.set('duration', String(query.duration));
+  if (query.format) params.set('format', query.format);
   const answer = await call(fetcher, o, new Request(`${base(o)}/v2/slots?${params}`, { headers: headers(o, CALCOM_SLOTS_API_VERSION) }));
   if (!answer.ok) return answer;
   const data = (answer.body as { data?: unknown } | undefined)?.data;
@@ -136,6 +146,65 @@ export async function cancelCalcomBooking(fetcher: Fetcher, o: CalcomOptions, ui
     body: JSON.stringify({ cancellationReason }),
   });
   return bookingAnswer(await call(fetcher, o, request));
+}
+
+/** A booking as the list answers it, with what finding one of ours needs: its metadata, attendees and host. */
+export interface CalcomListedBooking extends CalcomBooking {
+  metadata: Record<string, unknown>;
+  attendeeEmails: string[];
+  hostName?: string;
+}
+export type CalcomListResult = { ok: true; bookings: CalcomListedBooking[]; hasMore: boolean } | CalcomFailure;
+
+/**
+ * The configured event type's bookings (GET /v2/bookings, 2024-08-13), filtered by attendee email and
+ * start/end, `take` at a time from `skip`. Cal.com cannot filter by metadata: the caller looks through
+ * the page. `hasMore` comes from `pagination.hasNextPage` when Cal.com sends it, else from a full page.
+ */
+export async function listCalcomBookings(
+  fetcher: Fetcher,
+  o: CalcomOptions,
+  query: {
+    attendeeEmail?: string;
+    afterStart?: string;
+    beforeEnd?: string;
+    status?: Array<'upcoming' | 'recurring' | 'past' | 'cancelled' | 'unconfirmed'>;
+    take?: number;
+    skip?: number;
+  },
+): Promise<CalcomListResult> {
+  const take = Math.min(Math.max(query.take ?? 100, 1), 250);
+  const params = new URLSearchParams({ eventTypeId: String(o.eventTypeId) });
+  if (query.attendeeEmail) params.set('attendeeEmail', query.attendeeEmail);
+  if (query.afterStart) params.set('afterStart', query.afterStart);
+  if (query.beforeEnd) params.set('beforeEnd', query.beforeEnd);
+  if (query.status?.length) params.set('status', query.status.join(','));
+  params.set('take', String(take));
+  params.set('skip', String(query.skip ?? 0));
+  const answer = await call(fetcher, o, new Request(`${base(o)}/v2/bookings?${params}`, { headers: headers(o, CALCOM_BOOKINGS_API_VERSION) }));
+  if (!answer.ok) return answer;
+  const body = answer.body as { data?: unknown; pagination?: { hasNextPage?: unknown } } | undefined;
+  if (!Array.isArray(body?.data)) return unavailable('Cal.com answered the bookings without a list', answer.statusCode);
+  const bookings: CalcomListedBooking[] = [];
+  for (const raw of body.data as Array<Record<string, unknown>>) {
+    if (!raw || typeof raw.uid !== 'string' || typeof raw.id !== 'number') continue;
+    const attendees = Array.isArray(raw.attendees) ? (raw.attendees as Array<{ email?: unknown }>) : [];
+    const hosts = Array.isArray(raw.hosts) ? (raw.hosts as Array<{ name?: unknown }>) : [];
+    const metadata = raw.metadata && typeof raw.metadata === 'object' && !Array.isArray(raw.metadata) ? (raw.metadata as Record<string, unknown>) : {};
+    bookings.push({
+      id: raw.id,
+      uid: raw.uid,
+      start: String(raw.start),
+      end: String(raw.end),
+      status: String(raw.status),
+      ...(typeof raw.meetingUrl === 'string' ? { meetingUrl: raw.meetingUrl } : {}),
+      metadata,
+      attendeeEmails: attendees.map((a) => (typeof a.email === 'string' ? a.email : '')).filter(Boolean),
+      ...(typeof hosts[0]?.name === 'string' ? { hostName: hosts[0].name } : {}),
+    });
+  }
+  const next = body.pagination?.hasNextPage;
+  return { ok: true, bookings, hasMore: typeof next === 'boolean' ? next : body.data.length >= take };
 }
 
 const base = (o: CalcomOptions) => (o.apiUrl ?? CALCOM_API_URL).replace(/\/+$/, '');

@@ -4,7 +4,7 @@ import type { CaptureSink } from './capture-log';
 const SECRET_HEADERS = new Set(['authorization', 'x-api-token', 'x-amz-security-token', 'x-amz-date']);
 
 /** What each provider answers to a successful call, so the real client code runs unchanged in capture mode. */
-export function simulatedAnswer(provider: string, request: Request): Response {
+export function simulatedAnswer(provider: string, request: Request, body = ''): Response {
   const url = new URL(request.url);
   switch (provider) {
     case 'hubspot':
@@ -16,6 +16,12 @@ export function simulatedAnswer(provider: string, request: Request): Response {
       if (url.pathname.endsWith('/persons/search')) return Response.json({ success: true, data: { items: [] } });
       if (request.method === 'GET') return Response.json({ success: true, data: [] });
       return Response.json({ success: true, data: { id: url.pathname.includes('leads') ? crypto.randomUUID() : 1 } }, { status: 201 });
+    case 'monday': {
+      const query = body;
+      if (query.includes('items_page_by_column_values')) return Response.json({ data: { items_page_by_column_values: { cursor: null, items: [] } } });
+      const field = query.includes('change_multiple_column_values') ? 'change_multiple_column_values' : 'create_item';
+      return Response.json({ data: { [field]: { id: String(Date.now()) } } });
+    }
     case 'twilio':
       return Response.json({ sid: `SM${crypto.randomUUID().replaceAll('-', '')}`, status: 'queued' }, { status: 201 });
     default:
@@ -47,6 +53,6 @@ export function captureFetch(sink: CaptureSink, kind: string, provider: string):
       summary: `${request.method} ${new URL(request.url).pathname}`,
       data: { method: request.method, url: request.url, headers, body },
     });
-    return simulatedAnswer(provider, request);
+    return simulatedAnswer(provider, request, text);
   };
 }

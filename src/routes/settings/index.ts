@@ -43,6 +43,19 @@ const EXAMPLES: Record<string, unknown> = {
   analysis_every_n_interactions: 3,
   pipeline_webhook_url: 'https://crm-bridge.brand-b.com/leadgate',
   pipeline_webhook_events: ['lead.transferred', 'sale.stage_changed'],
+  chatbot_packages: ['Start', 'Standard', 'Premium'],
+  chatfuel_attributes: { email: 'user_email' },
+  chatfuel_blocks: { meeting_start: 'Rezerwacja', invalid_email: 'Podaj e-mail' },
+  chatbot_time_zone: 'Europe/Warsaw',
+  chatbot_company_name: 'Brand B',
+  chatbot_company_phone: '+48 22 100 20 30',
+  chatbot_consultant_name: 'Anna Kowalska',
+  chatbot_consultant_email: 'konsultant@brand-b.com',
+  chatbot_sms_templates: { default: 'Witaj {name}! Dziękujemy za kontakt z Brand B.' },
+  monday_board_id: '1234567890',
+  monday_column_map: { email: { id: 'email', type: 'email' }, status: { id: 'status', type: 'status' } },
+  ga4_measurement_id: 'G-ABC123DEF4',
+  ga4_region: 'eu',
 };
 
 /** Every plain setting, optional, documented from the catalog in config/workspace.ts. */

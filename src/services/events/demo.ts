@@ -1,6 +1,10 @@
+import type { Config } from '../../config';
+import type { Lead } from '../../db/schema';
 import { formatInZone } from '../../domain/zoned-time';
+import { bookingConfirmed, bookingReminder, type ChatbotFacts, type ChatbotMeeting } from '../../fanout/chatbot-fanout';
 import { demoEmailData, inviteEmails } from '../../fanout/demo-invites';
 import { crmMeetingSyncs, salesNotification } from '../../fanout/lead-fanout';
+import { smsRequest } from '../../fanout/sms-delivery';
 import type { DeliveryRequest } from '../../fanout/types';
 import type { CrmMeeting } from '../../integrations/crm/types';
 import type { DemoEvent } from '../../messages/events';
@@ -39,6 +43,7 @@ export function planDemoEvent({ ctx, input: event }: { ctx: ServiceContext; inpu
   const deliveries = (leadId: string, lead: Parameters<EventPlan['deliveries']>[0]): DeliveryRequest[] => {
     switch (event.type) {
       case 'demo.booked':
+        if (booking.chatbot && lead) return chatbotBooked(ctx.config, event, lead, meeting('scheduled'));
         return [
           ...inviteEmails(booking, host, leadId, { template: 'demo_invite', method: 'REQUEST' }),
           ...(lead
@@ -71,7 +76,8 @@ export function planDemoEvent({ ctx, input: event }: { ctx: ServiceContext; inpu
           ...(lead ? crmMeetingSyncs(ctx.config.crm, lead, meeting('rescheduled')) : []),
         ];
       case 'demo.reminder_due':
-        return reminder(event, leadId);
+        if (booking.chatbot && lead) return bookingReminder(ctx.config, lead, chatbotFacts(event), chatbotMeeting(event));
+        return reminder(ctx.config, event, leadId);
     }
   };
 
@@ -92,12 +98,13 @@ export function planDemoEvent({ ctx, input: event }: { ctx: ServiceContext; inpu
       },
     },
     ...(event.type === 'demo.reminder_due' ? {} : { booking: { booking, changedAt: event.occurred_at } }),
+    ...(event.type === 'demo.booked' && booking.chatbot ? { advance: { to: 'contacted' as const, actor: `chatbot:${booking.chatbot.platform}` } } : {}),
     deliveries: (lead) => (lead ? deliveries(lead.id, lead) : []),
   };
 }
 
 /** The reminder: an email to the prospect, and a text when they consented to SMS and gave a number. */
-function reminder(event: DemoEvent, leadId: string): DeliveryRequest[] {
+function reminder(config: Config, event: DemoEvent, leadId: string): DeliveryRequest[] {
   const { booking, host } = event;
   const contact = booking.contact;
   const requests: DeliveryRequest[] = [
@@ -114,15 +121,55 @@ function reminder(event: DemoEvent, leadId: string): DeliveryRequest[] {
   ];
   if (contact.consent?.sms && contact.phone) {
     const local = formatInZone(Date.parse(booking.start), booking.visitor_time_zone);
-    requests.push({
-      destination: 'sms',
-      key: 'demo_reminder',
-      leadId,
-      payload: {
+    requests.push(
+      ...smsRequest(config, {
+        key: 'demo_reminder',
+        leadId,
         to: contact.phone,
         body: `Reminder: your demo with ${host.name} starts at ${local.slice(11, 16)} (${booking.visitor_time_zone}). To reschedule: ${booking.reschedule_url}`,
-      },
-    });
+      }),
+    );
   }
   return requests;
+}
+
+/** A booking made in a chatbot conversation, as its fan-out sees it. */
+const chatbotFacts = (event: DemoEvent): ChatbotFacts => ({
+  platform: event.booking.chatbot!.platform,
+  user_hash: event.booking.chatbot!.user_hash,
+  package: event.booking.chatbot!.package,
+  topic: event.booking.chatbot!.topic,
+  analyticsConsent: event.booking.contact.consent?.analytics === true,
+  occurredAt: event.occurred_at,
+});
+
+const chatbotMeeting = ({ booking, host }: DemoEvent): ChatbotMeeting => ({
+  booking_id: booking.id,
+  start: booking.start,
+  time_zone: booking.visitor_time_zone,
+  consultant: host.name,
+  cancel_url: booking.cancel_url,
+  reschedule_url: booking.reschedule_url,
+});
+
+/**
+ * Booked in a chatbot conversation: the visitor's invite is the Polish booking confirmation (the same
+ * .ics attached), with the text, the board and GA4; the host's invite, sales' note and the CRM meeting
+ * are those of any demo.
+ */
+function chatbotBooked(config: Config, event: DemoEvent, lead: Lead, meeting: CrmMeeting): DeliveryRequest[] {
+  const [prospect, hostInvite] = inviteEmails(event.booking, event.host, lead.id, { template: 'demo_invite', method: 'REQUEST' });
+  const attachments = prospect?.destination === 'email' ? prospect.payload.attachments : undefined;
+  return [
+    ...bookingConfirmed(config, lead, chatbotFacts(event), chatbotMeeting(event), attachments),
+    ...(hostInvite ? [hostInvite] : []),
+    salesNotification(config.email, lead, 'chatbot', {
+      booking_id: event.booking.id,
+      demo_start: event.booking.start,
+      host: event.host.name,
+      package: event.booking.chatbot?.package ?? null,
+      topic: event.booking.chatbot?.topic ?? null,
+    }),
+    ...crmMeetingSyncs(config.crm, lead, meeting),
+  ];
 }

@@ -28,6 +28,11 @@ export interface EventPlan {
   download?: { assetSlug: string; linkExpiresAt: Date; createdAt: Date };
   /** The `demo_bookings` mirror of the Scheduler's booking (the highest SEQUENCE wins). */
   booking?: { booking: DemoBooking; changedAt: string };
+  /**
+   * A move of the lead through the pipeline the event stands for (the chatbot handing a conversation to a
+   * consultant: new → contacted), asked of the state machine like any other; only a lead still `new` is moved.
+   */
+  advance?: { to: 'contacted'; actor: string };
   /** What to deliver because of it, given the lead as the batch left it. */
   deliveries(lead: Lead | null): DeliveryRequest[];
 }

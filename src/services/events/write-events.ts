@@ -9,6 +9,8 @@ import type { EventMessage } from '../../messages/events';
 import type { ServiceContext } from '../context';
 import { INBOUND_INTERACTIONS } from '../pipeline/analyze';
 import { appendAudit } from '../pipeline/audit';
+import { applyChangeIn } from '../pipeline/change';
+import { planChatbotStep } from './chatbot';
 import { planContentDownloaded } from './content-downloaded';
 import { planDemoEvent } from './demo';
 import { planLeadSubmitted } from './lead-submitted';
@@ -36,6 +38,8 @@ function plan(ctx: ServiceContext, event: EventMessage): EventPlan | null {
     case 'demo.rescheduled':
     case 'demo.reminder_due':
       return planDemoEvent({ ctx, input: event });
+    case 'chatbot.step':
+      return planChatbotStep({ ctx, input: event });
     case 'webhook.received':
       return null;
   }
@@ -116,6 +120,20 @@ async function writeIn(ctx: ServiceContext, db: Queryable, input: EventMessage[]
   for (const event of todo) {
     if (event.type !== 'webhook.received') continue;
     changed.push(...(await applyWebhookReceived({ ctx, input: event })));
+  }
+  // The chatbot's moves (a handoff, a booked meeting: new → contacted), through the one state machine.
+  const advanced = new Set<string>();
+  for (const { event, plan: p } of planned) {
+    const lead = leadOf(p);
+    if (!p?.advance || !lead || lead.stage !== 'new' || advanced.has(lead.id)) continue;
+    advanced.add(lead.id);
+    const result = await applyChangeIn({ ...ctx, requestId: event.request_id }, db, {
+      leadId: lead.id,
+      action: { type: 'move_lead', to: p.advance.to },
+      actor: { kind: 'chatbot', name: p.advance.actor },
+      context: { event_id: event.id },
+    });
+    if (result.ok) changed.push(...result.deliveryIds);
   }
   const deliveryIds = [...(await recordDeliveries(db, requests)), ...changed];
 

@@ -1,5 +1,6 @@
 import { lookup } from '../../../domain/lookup';
 import { displaySafe } from '../../../domain/text';
+import { bookingConfirmation, bookingReminder, consultantContact, consultantNotice, thankYou } from './chatbot';
 import { demoCancelled } from './demo-cancelled';
 import { demoInvite } from './demo-invite';
 import { demoReminder } from './demo-reminder';
@@ -16,6 +17,11 @@ export const EMAIL_TEMPLATES: Record<string, EmailTemplate> = {
   demo_invite: demoInvite,
   demo_cancelled: demoCancelled,
   demo_reminder: demoReminder,
+  booking_confirmation: bookingConfirmation,
+  booking_reminder: bookingReminder,
+  consultant_contact: consultantContact,
+  thank_you: thankYou,
+  consultant_notice: consultantNotice,
 };
 
 export function renderEmail(template: string, data: Record<string, unknown>) {
