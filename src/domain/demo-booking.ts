@@ -12,6 +12,8 @@ export interface BookingChatbotContext {
   user_hash: string;
   package?: string;
   topic?: string;
+  /** How long before the meeting its reminder goes ("jutro": a day); kept when the booking is moved. */
+  reminder_minutes?: number;
 }
 
 /** A demo booking as the host's Scheduler Durable Object owns it (times as ISO UTC strings). */

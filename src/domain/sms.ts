@@ -120,8 +120,13 @@ const PLACEHOLDER = /\{([a-z_]+)\}/g;
 const isTemplateName = (name: string): name is SmsTemplateName => Object.hasOwn(DEFAULT_SMS_TEMPLATES, name);
 const placeholdersOf = (text: string): string[] => [...text.matchAll(PLACEHOLDER)].map((m) => m[1]!);
 
-/** A template's placeholders are exactly those of its default wording: the values the caller has to give. */
-const KNOWN_PLACEHOLDERS = new Map(Object.entries(DEFAULT_SMS_TEMPLATES).map(([name, text]) => [name, new Set(placeholdersOf(text))]));
+/** Filled in every template from configuration (CHATBOT_COMPANY_NAME, CHATBOT_COMPANY_PHONE). */
+export const COMPANY_PLACEHOLDERS = ['company', 'company_phone'] as const;
+
+/** A template's placeholders are those of its default wording (the values the caller has to give) and the company's. */
+const KNOWN_PLACEHOLDERS = new Map(
+  Object.entries(DEFAULT_SMS_TEMPLATES).map(([name, text]) => [name, new Set([...placeholdersOf(text), ...COMPANY_PLACEHOLDERS])]),
+);
 
 /**
  * Why an override map cannot be used, one line per problem (empty when it can). An override may leave a

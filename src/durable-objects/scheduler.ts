@@ -181,7 +181,9 @@ export class Scheduler extends DurableObject<Env> {
       previous_start: row.booking.start,
     };
     this.store.saveHost(input.host);
-    this.store.update(booking, slot.start - input.reminderMinutes * MINUTE, this.needsCalendar(input.host) ? 'save' : null, input.now, event);
+    // A chatbot booking keeps its own reminder lead time (the day before) when it is moved.
+    const reminderMinutes = row.booking.chatbot?.reminder_minutes ?? input.reminderMinutes;
+    this.store.update(booking, slot.start - reminderMinutes * MINUTE, this.needsCalendar(input.host) ? 'save' : null, input.now, event);
     await this.scheduleAlarm(input.now);
     await this.flush(booking.id);
     return { state: 'rescheduled', booking, previous_start: row.booking.start };

@@ -95,7 +95,13 @@ const company = (config: Config) => ({ name: config.chatbot.company.name, phone:
 /** A text from one of the Polish templates, with SMS consent and an E.164 number only; segments counted. */
 function text(config: Config, lead: Lead, name: SmsTemplateName, values: Record<string, string>): DeliveryRequest[] {
   if (!lead.consent.sms || !lead.phone) return [];
-  const rendered = renderSmsTemplate(config.chatbot.smsTemplates, name, { name: firstName(lead), company: config.chatbot.company.name, ...values });
+  const { company } = config.chatbot;
+  const rendered = renderSmsTemplate(config.chatbot.smsTemplates, name, {
+    name: firstName(lead),
+    company: company.name,
+    ...(company.phone ? { company_phone: company.phone } : {}),
+    ...values,
+  });
   if (!rendered.ok) return [];
   return smsRequest(config, { key: name, leadId: lead.id, to: lead.phone, body: rendered.text });
 }
@@ -124,7 +130,7 @@ function meetingData(config: Config, lead: Lead, facts: ChatbotFacts, m: Chatbot
   };
 }
 
-/** "Thank you for getting in touch": like every confirmation, only with marketing consent. */
+/** "Thank you for getting in touch": like the forms' lead confirmation, only with marketing consent (a booking's or handoff's emails answer the person's own request and need none). */
 function thankYou(config: Config, lead: Lead): DeliveryRequest[] {
   if (!lead.consent.marketing) return [];
   return [

@@ -134,7 +134,8 @@ async function sendEmail(capture: CaptureSink, config: Config, m: EmailMessage):
       kind: 'email',
       provider: `${provider} (captured)`,
       summary: `${m.template} → ${m.to.map((t) => t.email).join(', ')}: ${rendered.subject}`,
-      data: { from: email.from, to: m.to, reply_to: m.replyTo, template: m.template, ...rendered, attachments: m.attachments ?? [] },
+      // The data the template receives (what a SendGrid dynamic template would get), and Leadgate's rendering of it.
+      data: { from: email.from, to: m.to, reply_to: m.replyTo, template: m.template, template_data: m.data, ...rendered, attachments: m.attachments ?? [] },
     });
     return { ok: true, statusCode: 202, reference: 'captured' };
   }

@@ -93,6 +93,7 @@ const DemoBookingSchema: z.ZodType<DemoBooking> = z.object({
       user_hash: z.string(),
       package: z.string().optional(),
       topic: z.string().optional(),
+      reminder_minutes: z.number().int().positive().optional(),
     })
     .optional(),
 });

@@ -108,7 +108,7 @@ describe("the Scheduler provider (Leadgate's own, through the demo path)", () =>
     // The booking JSON round-trips through the Scheduler's SQLite with the conversation, and the
     // reminder is CHATBOT_REMINDER_HOURS_BEFORE (24) ahead, not the demo's hour.
     const stub = schedulerFor(env.SCHEDULER, DEFAULT_WORKSPACE.id, 'berlin');
-    expect((await stub.booking(req.bookingId))!.chatbot).toEqual(req.chatbot);
+    expect((await stub.booking(req.bookingId))!.chatbot).toEqual({ ...req.chatbot, reminder_minutes: 24 * 60 });
     const reminderAt = await runInDurableObject(
       stub,
       (_o, state) => state.storage.sql.exec<{ reminder_at: number }>('SELECT reminder_at FROM bookings WHERE id = ?', req.bookingId).one().reminder_at,
@@ -138,7 +138,7 @@ describe("the Scheduler provider (Leadgate's own, through the demo path)", () =>
       booking,
       host: { id: 'berlin', name: 'Berta Berlin', email: 'berta@leadgate-test.com', time_zone: 'Europe/Berlin' },
     });
-    expect(parsed.type === 'demo.booked' && parsed.booking.chatbot).toEqual(req.chatbot);
+    expect(parsed.type === 'demo.booked' && parsed.booking.chatbot).toEqual({ ...req.chatbot, reminder_minutes: 24 * 60 });
   });
 
   it('a taken slot answers with the nearest free ones on the visitor clock; too many tries answer too_many_attempts', async () => {

@@ -55,7 +55,10 @@ describe('capture mode (local development)', () => {
     expect(result).toMatchObject({ ok: true });
     expect(providerCalls.length).toBe(before);
     const [entry] = (await captureLog(env).list(1)) as CapturedMessage[];
-    expect(entry).toMatchObject({ kind: 'email', data: { to: [{ email: marker, name: 'Ada' }], subject: 'Thanks — we received your request' } });
+    expect(entry).toMatchObject({
+      kind: 'email',
+      data: { to: [{ email: marker, name: 'Ada' }], subject: 'Thanks — we received your request', template_data: { name: 'Ada', source: 'pricing' } },
+    });
     expect((entry!.data as { html: string }).html).toContain('Hi Ada,');
 
     const page = await call('/dev/captured');

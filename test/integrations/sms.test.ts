@@ -142,7 +142,7 @@ describe('Polish SMS templates', () => {
   it('refuses an override with an unknown placeholder, an unknown template, a stray brace or no text', () => {
     const bad = { booking_confirmation: 'Witaj {imie}! Spotkanie {date}.' };
     expect(smsTemplateProblems(bad)).toEqual([
-      'booking_confirmation: unknown placeholder(s) {imie} (allowed: {name}, {date}, {time}, {service}, {consultant})',
+      'booking_confirmation: unknown placeholder(s) {imie} (allowed: {name}, {date}, {time}, {service}, {consultant}, {company}, {company_phone})',
     ]);
     expect(SmsTemplateOverridesSchema.safeParse(bad).success).toBe(false);
     expect(() => effectiveSmsTemplates(bad)).toThrow(/unknown placeholder/);

@@ -85,7 +85,7 @@ function admitted(ctx: ServiceContext, input: ChatbotBookingRequest, start: numb
     contact: input.contact,
     occurredAt: new Date(now).toISOString(),
     reminderMinutes: ctx.config.chatbot.reminderMinutesBefore,
-    chatbot: input.chatbot,
+    chatbot: { ...input.chatbot, reminder_minutes: ctx.config.chatbot.reminderMinutesBefore },
   };
 }
 

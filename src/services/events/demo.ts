@@ -1,7 +1,7 @@
 import type { Config } from '../../config';
 import type { Lead } from '../../db/schema';
 import { formatInZone } from '../../domain/zoned-time';
-import { bookingConfirmed, bookingReminder, type ChatbotFacts, type ChatbotMeeting } from '../../fanout/chatbot-fanout';
+import { BOARD_STATUS, bookingConfirmed, bookingReminder, type ChatbotFacts, type ChatbotMeeting, mondayItem } from '../../fanout/chatbot-fanout';
 import { demoEmailData, inviteEmails } from '../../fanout/demo-invites';
 import { crmMeetingSyncs, salesNotification } from '../../fanout/lead-fanout';
 import { smsRequest } from '../../fanout/sms-delivery';
@@ -63,11 +63,13 @@ export function planDemoEvent({ ctx, input: event }: { ctx: ServiceContext; inpu
         ];
       case 'demo.cancelled':
         return [
+          ...(booking.chatbot && lead ? [mondayItem(lead, chatbotFacts(event), BOARD_STATUS.cancelled)] : []),
           ...inviteEmails(booking, host, leadId, { template: 'demo_cancelled', method: 'CANCEL' }),
           ...(lead ? crmMeetingSyncs(ctx.config.crm, lead, meeting('cancelled')) : []),
         ];
       case 'demo.rescheduled':
         return [
+          ...(booking.chatbot && lead ? [mondayItem(lead, chatbotFacts(event), BOARD_STATUS.booked, booking.start)] : []),
           ...inviteEmails(booking, host, leadId, {
             template: 'demo_invite',
             method: 'REQUEST',

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, or, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client';
 import { deliveries, type Lead, leads, type WebhookEvent, type WebhookOutcome, webhookEvents } from '../../db/schema';
 import { leadStatusFor } from '../../domain/crm-status';
@@ -122,8 +122,10 @@ async function findLead(tx: Queryable, provider: string, change: StatusChange): 
       .from(deliveries)
       .where(
         and(
-          eq(deliveries.destination, 'crm'),
-          eq(deliveries.key, provider),
+          // The board items of the chatbot hub (destination `monday`) are monday's records of their leads too.
+          provider === 'monday'
+            ? or(and(eq(deliveries.destination, 'crm'), eq(deliveries.key, provider)), eq(deliveries.destination, 'monday'))
+            : and(eq(deliveries.destination, 'crm'), eq(deliveries.key, provider)),
           sql`(${change.crmId} = ANY(${refs}) OR ${`person:${change.crmId}`} = ANY(${refs}))`,
         ),
       )
