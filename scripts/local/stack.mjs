@@ -47,13 +47,26 @@ export function readDevVars() {
     legacyOwnerPassword = decodeURIComponent(db.password);
     text = text.replace(/^DATABASE_URL=postgres:\/\/[^@]*@/m, `DATABASE_URL=postgres://leadgate_app:${fresh()}@`);
   }
-  const upgraded = withSecrets(text);
+  const upgraded = withSecrets(withNewVariables(text));
   if (upgraded !== readFileSync(file, 'utf8')) {
     // The cluster in .data/postgres was made with this password: it stays the owner's.
     if (legacyOwnerPassword && !existsSync(ownerPasswordFile)) writePrivate(ownerPasswordFile, legacyOwnerPassword);
     writeFileSync(file, upgraded, { mode: 0o600 });
   }
   return parseVars(upgraded);
+}
+
+/**
+ * Variables .dev.vars.example has gained since this .dev.vars was made (a feature added after it) are
+ * appended with the example's values, so `npm run dev` after a pull runs every feature; a variable already
+ * set, even to empty, is left as it is.
+ */
+function withNewVariables(text) {
+  const have = new Set([...text.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]));
+  const added = [...readFileSync(`${ROOT}/.dev.vars.example`, 'utf8').matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].filter((m) => !have.has(m[1]));
+  if (added.length === 0) return text;
+  console.log(`.dev.vars: added ${added.length} new variable(s) from .dev.vars.example: ${added.map((m) => m[1]).join(', ')}`);
+  return `${text.replace(/\n?$/, '\n')}\n# Added from .dev.vars.example (new since this file was made)\n${added.map((m) => m[0]).join('\n')}\n`;
 }
 
 /** Fills every secret that is missing or still the example's placeholder (new variables get theirs too). */
