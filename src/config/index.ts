@@ -229,8 +229,16 @@ const SECTIONS = {
         TWILIO_AUTH_TOKEN: secret(),
         TWILIO_FROM: optionalText(),
         TWILIO_API_URL: url('https://api.twilio.com'),
+        /** Spell SMS without Polish diacritics (GSM-7: 160 characters a segment instead of 70). */
+        SMS_TRANSLITERATE: bool(false),
       })
-      .transform((c) => ({ accountSid: c.TWILIO_ACCOUNT_SID, authToken: c.TWILIO_AUTH_TOKEN, from: c.TWILIO_FROM, apiUrl: c.TWILIO_API_URL })),
+      .transform((c) => ({
+        accountSid: c.TWILIO_ACCOUNT_SID,
+        authToken: c.TWILIO_AUTH_TOKEN,
+        from: c.TWILIO_FROM,
+        apiUrl: c.TWILIO_API_URL,
+        transliterate: c.SMS_TRANSLITERATE,
+      })),
   },
   productWebhook: {
     feature: 'the product webhook',
@@ -389,7 +397,7 @@ const SECTIONS = {
         /** JSON: a choice (`package`, `meeting_start`) or an error code → the Chatfuel block the flow goes to next. */
         CHATFUEL_BLOCKS: json(z.record(z.string(), z.string().min(1)), {}),
         /** The packages a visitor can pick, in order. */
-        CHATBOT_PACKAGES: csv(),
+        CHATBOT_PACKAGES: csv().pipe(z.array(z.string().max(100, 'each package name is at most 100 characters'))),
         /** The visitor's time zone when the bot does not send an IANA one. */
         CHATBOT_TIME_ZONE: text('Europe/Warsaw'),
         /** How many free slots are offered as quick replies. */
@@ -399,7 +407,8 @@ const SECTIONS = {
         /** Requests per bot user and per network in a window, with the existing limiters. */
         CHATBOT_LIMIT_PER_USER: int(30),
         CHATBOT_LIMIT_PER_USER_WINDOW_SECONDS: int(600),
-        CHATBOT_LIMIT_PER_IP: int(600),
+        /** Per network: the bot platform's own servers call, so this caps all of a bot's visitors together. */
+        CHATBOT_LIMIT_PER_IP: int(3000),
         CHATBOT_LIMIT_PER_IP_WINDOW_SECONDS: int(60),
         /** The company the texts name, and its phone. */
         CHATBOT_COMPANY_NAME: text('Leadgate'),
@@ -409,8 +418,6 @@ const SECTIONS = {
         CHATBOT_CONSULTANT_EMAIL: z.preprocess((v) => (v === '' ? undefined : v), z.email().optional()),
         /** JSON: SMS template name → wording (booking_confirmation, booking_reminder, consultant_contact, default). */
         CHATBOT_SMS_TEMPLATES: json(SmsTemplateOverridesSchema, {}),
-        /** Spell SMS without Polish diacritics (GSM-7: 160 characters a segment instead of 70). */
-        SMS_TRANSLITERATE: bool(false),
         /** The SMS and email reminder of a chatbot booking: this many hours before it ("jutro"). */
         CHATBOT_REMINDER_HOURS_BEFORE: int(24),
         /** `scheduler` (Leadgate's own) or `calcom`. */
@@ -449,7 +456,6 @@ const SECTIONS = {
         company: { name: c.CHATBOT_COMPANY_NAME, phone: c.CHATBOT_COMPANY_PHONE },
         consultant: { name: c.CHATBOT_CONSULTANT_NAME, email: c.CHATBOT_CONSULTANT_EMAIL },
         smsTemplates: effectiveSmsTemplates(c.CHATBOT_SMS_TEMPLATES),
-        transliterateSms: c.SMS_TRANSLITERATE,
         reminderMinutesBefore: c.CHATBOT_REMINDER_HOURS_BEFORE * 60,
         bookingProvider: c.CHATBOT_BOOKING_PROVIDER,
         calcom: { apiKey: c.CALCOM_API_KEY, eventTypeId: c.CALCOM_EVENT_TYPE_ID, apiUrl: c.CALCOM_API_URL },
@@ -465,8 +471,16 @@ const SECTIONS = {
         /** JSON: field → { id, type } of the board's columns; the default is the chatbot board's. */
         MONDAY_COLUMN_MAP: json(mondayColumnMapSchema, DEFAULT_MONDAY_COLUMNS),
         MONDAY_API_URL: url('https://api.monday.com/v2'),
+        /** The board's business time zone: meeting dates and hours are written on its clock. */
+        MONDAY_TIME_ZONE: text('Europe/Warsaw'),
       })
-      .transform((c) => ({ apiToken: c.MONDAY_API_TOKEN, boardId: c.MONDAY_BOARD_ID, columns: c.MONDAY_COLUMN_MAP, apiUrl: c.MONDAY_API_URL })),
+      .transform((c) => ({
+        apiToken: c.MONDAY_API_TOKEN,
+        boardId: c.MONDAY_BOARD_ID,
+        columns: c.MONDAY_COLUMN_MAP,
+        apiUrl: c.MONDAY_API_URL,
+        timeZone: c.MONDAY_TIME_ZONE,
+      })),
   },
   analytics: {
     feature: 'Google Analytics',

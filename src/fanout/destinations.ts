@@ -174,11 +174,11 @@ async function sendEmail(capture: CaptureSink, config: Config, m: EmailMessage):
  * Idempotency-Key, so a retry inside monday's window is a replay, and the look-up covers one after it.
  */
 async function sendMonday(capture: CaptureSink, config: Config, d: Delivery): Promise<SendResult> {
-  const { monday, delivery, chatbot } = config;
+  const { monday, delivery } = config;
   const live = isLive(delivery, 'monday');
   if (live && !(monday.apiToken && monday.boardId)) return notConfigured('MONDAY_API_TOKEN / MONDAY_BOARD_ID');
   const lead = d.payload as unknown as Extract<DeliveryRequest, { destination: 'monday' }>['payload'];
-  const item = buildMondayItem(lead, monday.columns, chatbot.timeZone);
+  const item = buildMondayItem(lead, monday.columns, monday.timeZone);
   const emailColumn = monday.columns.email;
   if (!emailColumn) return { ok: false, retryable: false, error: 'MONDAY_COLUMN_MAP has no email column to find the item by' };
   return upsertItemByEmail(

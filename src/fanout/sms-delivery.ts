@@ -32,7 +32,7 @@ export const OPTED_OUT_ERROR = 'recipient opted out (21610)';
  */
 export function smsRequest(config: Config, input: { key: string; leadId?: string | null; to: string; body: string }): DeliveryRequest[] {
   if (!isE164(input.to)) return [];
-  const spelled = config.chatbot.transliterateSms ? transliterateToGsm(input.body) : null;
+  const spelled = config.sms.transliterate ? transliterateToGsm(input.body) : null;
   const body = spelled?.text ?? input.body;
   const { segments, encoding } = spelled?.after ?? smsSegments(body);
   return [

@@ -129,12 +129,15 @@ export function calcomProvider(fetcher: Fetcher = liveFetch): BookingProvider {
   };
 }
 
+const CALCOM_CALL_BUDGET_MS = 2500;
+
 const isLive = (ctx: ServiceContext) => providerIsLive(ctx.config.delivery, 'calcom');
 
 function optionsOf(ctx: ServiceContext): CalcomOptions | null {
   const { apiKey, eventTypeId, apiUrl } = ctx.config.chatbot.calcom;
   if (!apiKey || !eventTypeId) return null;
-  return { apiKey, eventTypeId, apiUrl, timeoutMs: ctx.config.delivery.timeoutMs };
+  // The bot gives up after about 10 s and a booking may take a few calls: each gets at most 2.5 s.
+  return { apiKey, eventTypeId, apiUrl, timeoutMs: Math.min(ctx.config.delivery.timeoutMs, CALCOM_CALL_BUDGET_MS) };
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();

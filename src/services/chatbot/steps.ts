@@ -4,7 +4,6 @@ import type { VisitorSlot } from '../../domain/availability';
 import { BOT_ERRORS, BOT_TEXTS, type BotErrorCode, type BotField, isStepName, isYes, phoneToE164, slotLabel, visitorTimeZone } from '../../domain/chatbot';
 import type { ContactCapture } from '../../domain/contact';
 import { toContactCapture } from '../../domain/contact';
-import { derivedEventId } from '../../domain/demo-booking';
 import { newId } from '../../domain/ids';
 import { clientNetwork } from '../../domain/network';
 import { type ConversationState, conversationFor } from '../../durable-objects/conversation';
@@ -62,11 +61,11 @@ const refuse = (error: BotErrorCode, extra: Partial<BotReply> = {}): BotReply =>
 export async function runBotStep({ ctx, input }: { ctx: ServiceContext; input: { step: BotStep; turn: BotTurn } }): Promise<BotReply> {
   const { turn } = input;
   const userHash = await sha256Hex(turn.userId);
-  const limited = await overLimit(ctx, turn, userHash);
-  if (limited) return refuse('rate_limited', { retryAfterSeconds: limited });
   const convo = conversationFor(ctx.env.CONVERSATION, ctx.workspace.id, turn.platform, userHash);
   const c: StepContext = { ctx, turn, userHash, convo, ttl: ctx.config.chatbot.conversationTtlSeconds };
   try {
+    const limited = await overLimit(ctx, turn, userHash);
+    if (limited) return refuse('rate_limited', { retryAfterSeconds: limited });
     switch (input.step) {
       case 'conversation-start':
         return await conversationStart(c);
@@ -113,7 +112,8 @@ const displayName = (f: BotTurn['fields']) => f.name ?? ([f.first_name, f.last_n
 
 /** The packages as buttons. */
 function packageOptions(ctx: ServiceContext): BotOption[] {
-  return ctx.config.chatbot.packages.map((p) => ({ title: p.slice(0, 20), field: 'package', value: p }));
+  // Messenger shows at most 11 quick replies.
+  return ctx.config.chatbot.packages.slice(0, 11).map((p) => ({ title: p.slice(0, 20), field: 'package', value: p }));
 }
 
 /** A package the bot sent must be one on offer (compared without case); absent is fine. */
@@ -261,8 +261,9 @@ async function book(c: StepContext): Promise<BotReply> {
     ...(f.topic ? { topic: f.topic.slice(0, 500) } : state?.topic ? { topic: state.topic } : {}),
   };
   const startIso = new Date(start).toISOString();
-  // The same conversation asking for the same slot again gets the same booking (the provider books an id once).
-  const bookingId = await derivedEventId(`chatbot-booking:${c.ctx.workspace.id}:${c.turn.platform}:${c.userHash}:${startIso}`);
+  // The same conversation asking for the same slot again gets the same booking id (the provider books an id
+  // once); it is a fresh UUIDv7, so GET /api/v1/events/{booking_id} answers `queued` until the booking is stored.
+  const { eventId: bookingId } = await c.convo.claimStep(`booking:${startIso}`, newId(), c.ttl);
   const provider = bookingProviderFor(c.ctx.config);
   const outcome = await provider.book(c.ctx, {
     bookingId,
@@ -287,14 +288,19 @@ async function book(c: StepContext): Promise<BotReply> {
     }
   }
   const b = outcome.booking;
-  await c.convo.update({ booking: { id: b.id, start: b.start, provider: b.provider, local_start: b.local_start, host_name: b.host_name }, offered: [] }, c.ttl);
-  // A Scheduler booking announces itself (demo.booked, from the host's own outbox); another provider's is announced here.
+  // A Scheduler booking announces itself (demo.booked, from the host's own outbox); another provider's is
+  // announced here, before the conversation remembers it: if the announcement fails, the bot's retry books
+  // the same id again (the provider finds it) and announces it then.
   if (b.provider !== 'scheduler') await announceBooking(c, b, contact.contact, context);
+  await c.convo.update({ booking: { id: b.id, start: b.start, provider: b.provider, local_start: b.local_start, host_name: b.host_name }, offered: [] }, c.ttl);
   return bookedReply(b.start, timeZone, b.host_name, b.id);
 }
 
+/** Announced under the booking's own id, so GET /api/v1/events/{booking_id} opens it. */
 async function announceBooking(c: StepContext, b: BookedMeeting, contact: ContactCapture, context: ChatbotContext): Promise<void> {
-  await announce(c, `booked:${b.id}`, (id) => stepEvent(c, id, 'booked', { package: context.package, topic: context.topic }, { contact, booking: b }));
+  await publishEvents({ env: c.ctx.env, core: c.ctx.config.core }, [
+    stepEvent(c, b.id, 'booked', { package: context.package, topic: context.topic }, { contact, booking: b }),
+  ]);
 }
 
 function bookedReply(start: string, timeZone: string, host: string, bookingId: string): BotReply {
@@ -309,7 +315,8 @@ async function handoff(c: StepContext): Promise<BotReply> {
   const f = c.turn.fields;
   const question = (f.question ?? f.freeform)?.slice(0, 2000);
   const state = await c.convo.update({ question, topic: f.topic }, c.ttl);
-  await announce(c, `handoff:${contact.contact.email_normalized}`, (id) =>
+  // One handoff per question: the same question again is a retry, another one is news for the consultant.
+  await announce(c, `handoff:${contact.contact.email_normalized}:${question ?? ''}`, (id) =>
     stepEvent(c, id, 'handoff', state, { contact: contact.contact, ...(question ? { question } : {}) }),
   );
   return { text: BOT_TEXTS.handedOff(c.ctx.config.chatbot.consultant.name) };
