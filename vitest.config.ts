@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
+import { TEST_HOST } from './test/support/host-week';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -28,18 +29,6 @@ process.env.LEADGATE_TEST_APP_PASSWORD ??= randomBytes(18).toString('base64url')
 // SendGrid's Signed Event Webhook (test/receipts): a P-256 key pair of its own per run; the Worker gets the public
 // key as SendGrid shows it (base64 DER SPKI), the tests sign with the private one (base64 DER PKCS#8).
 const sendgridEventKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-
-/** A demo host's week in the tests: 09:00–17:00 on weekdays, 30-minute slots, an hour's notice. */
-const NINE_TO_FIVE = [['09:00', '17:00']];
-const TEST_HOST = {
-  working_hours: { mon: NINE_TO_FIVE, tue: NINE_TO_FIVE, wed: NINE_TO_FIVE, thu: NINE_TO_FIVE, fri: NINE_TO_FIVE },
-  slot_minutes: 30,
-  buffer_before_minutes: 0,
-  buffer_after_minutes: 0,
-  min_notice_minutes: 60,
-  max_per_day: 8,
-  holidays: [],
-};
 
 export const TEST_VARS = {
   ENVIRONMENT: 'test',

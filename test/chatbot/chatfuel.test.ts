@@ -6,6 +6,7 @@ import { ADMIN_KEY, call, database, eventually, uniqueEmail, uniqueIp } from '..
 import { makeDue, runDeliveryMessage } from '../support/deliveries';
 import { MONDAY_URL, mondayItemsByEmail } from '../support/monday-board';
 import { providerCalls, server } from '../support/msw';
+import { emailsTo, ga4For, settledLead, textsTo } from './support';
 
 const TOKEN = 'test-chatbot-token-new-0123456789';
 const OLD_TOKEN = 'test-chatbot-token-old-0123456789';
@@ -33,20 +34,6 @@ async function bot(
         });
   return { res, ms: Date.now() - started, body: (await res.clone().json()) as any };
 }
-
-const ga4For = async (userId: string) => {
-  const hash = [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(userId)))]
-    .map((b) => b.toString(16).padStart(2, '0'))
-    .join('');
-  return providerCalls.filter((c) => c.provider === 'ga4' && JSON.parse(c.body).client_id === hash).map((c) => JSON.parse(c.body));
-};
-const emailsTo = (email: string) =>
-  providerCalls
-    .filter((c) => c.provider === 'sendgrid')
-    .map((c) => JSON.parse(c.body))
-    .filter((b) => b.personalizations[0].to.some((t: any) => t.email === email));
-const textsTo = (phone: string) =>
-  providerCalls.filter((c) => c.provider === 'twilio' && new URLSearchParams(c.body).get('To') === phone).map((c) => new URLSearchParams(c.body).get('Body'));
 
 afterEach(() => server.resetHandlers());
 
@@ -241,13 +228,9 @@ describe('a real bot’s conversations, every side effect checked, each once', (
     expect(done.body.messages[0].text).toBe('Przekazaliśmy Twoje pytanie do konsultanta (Anna Kowalska). Skontaktuje się z Tobą w ciągu 24h.');
     await bot('handoff', { ...question, email, phone: '+48 511 222 333' }); // the bot's retry
 
+    const lead = await settledLead(email);
     const { db, close } = database();
     try {
-      const lead = await eventually(async () => (await db.select().from(leads).where(eq(leads.email, email)))[0]);
-      await eventually(async () => {
-        const rows = await db.select().from(deliveries).where(eq(deliveries.leadId, lead.id));
-        return rows.length > 0 && rows.every((r) => r.status !== 'pending');
-      }, 20_000);
       expect(mondayItemsByEmail(email)).toHaveLength(1);
       expect(mondayItemsByEmail(email)[0]!.columns.status).toEqual({ label: 'Przekazany do konsultanta' });
       // The handoff moved the lead through the state machine, as the chatbot, once (the retry changed nothing).
@@ -348,30 +331,13 @@ describe('each workspace has its own bot', () => {
 
 describe('the board talks back', () => {
   it('a status changed on the chatbot’s monday item comes back through the monday webhook and moves its lead', async () => {
-    const { mondayToken, postRaw } = await import('../webhooks/signing');
+    const { mondayStatusChange, mondayToken, postRaw } = await import('../webhooks/signing');
     const { settled } = await import('../webhooks/support');
     const email = uniqueEmail('tablica');
     await bot('lead', { 'chatfuel user id': botUser(), 'first name': 'Piotr', 'last name': 'Nowak', email });
     const item = await eventually(async () => mondayItemsByEmail(email)[0], 20_000);
     expect(item.name).toBe('Piotr Nowak'); // named after the person, not the email: found by the item id
-    const body = JSON.stringify({
-      event: {
-        userId: 9603417,
-        boardId: 1234567890,
-        pulseId: Number(item.id),
-        pulseName: item.name,
-        columnId: 'status',
-        columnType: 'color',
-        value: { label: { index: 1, text: 'Working' } },
-        previousValue: { label: { index: 0, text: 'Nowy lead' } },
-        changedAt: Date.now() / 1000,
-        app: 'monday',
-        type: 'update_column_value',
-        triggerTime: new Date().toISOString(),
-        subscriptionId: 73759690,
-        triggerUuid: crypto.randomUUID(),
-      },
-    });
+    const body = mondayStatusChange(Number(item.id), item.name, 'Working');
     const res = await postRaw('/api/v1/webhooks/monday', body, { authorization: await mondayToken({ aud: 'https://api.example.com/api/v1/webhooks/monday' }) });
     expect(res.status).toBe(200);
     const row = await settled(((await res.json()) as { id: string }).id);

@@ -5,6 +5,7 @@ import { deliveries, demoBookings, leads } from '../../src/db/schema';
 import { call, database, eventually, uniqueEmail, uniqueIp } from '../support/api';
 import { mondayItemsByEmail } from '../support/monday-board';
 import { providerCalls, server } from '../support/msw';
+import { emailsTo, ga4For, settledLead } from './support';
 
 const SECRET = 'test-telegram-webhook-secret';
 const BOT_API = 'https://api.telegram.org/bot123456:TEST-telegram-bot-token';
@@ -147,32 +148,6 @@ async function bookASlot(p: Person, slots: Record<string, any>, pick: (b: Array<
   throw new Error('no slot could be booked');
 }
 
-const userHash = async (id: number) =>
-  [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(String(id))))].map((b) => b.toString(16).padStart(2, '0')).join('');
-const ga4For = async (id: number) => {
-  const hash = await userHash(id);
-  return providerCalls.filter((c) => c.provider === 'ga4' && JSON.parse(c.body).client_id === hash);
-};
-const emailsTo = (email: string) =>
-  providerCalls
-    .filter((c) => c.provider === 'sendgrid')
-    .map((c) => JSON.parse(c.body))
-    .filter((b) => b.personalizations[0].to.some((t: any) => t.email === email));
-
-async function settled(email: string) {
-  const { db, close } = database();
-  try {
-    const lead = await eventually(async () => (await db.select().from(leads).where(eq(leads.email, email)))[0]);
-    await eventually(async () => {
-      const rows = await db.select().from(deliveries).where(eq(deliveries.leadId, lead.id));
-      return rows.length > 0 && rows.every((r) => r.status !== 'pending');
-    }, 20_000);
-    return lead;
-  } finally {
-    await close();
-  }
-}
-
 describe('the Telegram webhook', () => {
   it('/start answers at once and greets with the packages as an inline keyboard, through sendMessage', async () => {
     const p = person('Jan');
@@ -268,7 +243,7 @@ describe('a conversation on Telegram reaches the same tools as Chatfuel’s', ()
       /^Gotowe! Spotkanie: \d\d\.\d\d\.\d{4} o godz\. \d\d:\d\d, konsultant: (Berta Berlin|Nate York)\. Potwierdzenie wyślemy e-mailem\.$/,
     );
 
-    const lead = await settled(email);
+    const lead = await settledLead(email);
     expect(lead).toMatchObject({ firstSource: 'chatbot', name: "Jan O'Brien" });
     const { db, close } = database();
     try {
@@ -301,7 +276,7 @@ describe('a conversation on Telegram reaches the same tools as Chatfuel’s', ()
       'Przekazaliśmy Twoje pytanie do konsultanta (Anna Kowalska). Skontaktuje się z Tobą w ciągu 24h.',
     );
 
-    await settled(email);
+    await settledLead(email);
     expect(mondayItemsByEmail(email)).toHaveLength(1);
     expect(mondayItemsByEmail(email)[0]!.columns.status).toEqual({ label: 'Przekazany do konsultanta' });
     expect(emailsTo(email).filter((m) => m.subject === 'Twoje zapytanie zostało przekazane do konsultanta')).toHaveLength(1);
@@ -365,7 +340,7 @@ describe('a conversation on Telegram reaches the same tools as Chatfuel’s', ()
       expect(logged).not.toContain(email);
       expect(logged).not.toContain(String(p.id));
       // The lead went through the queue all the same.
-      const lead = await settled(email);
+      const lead = await settledLead(email);
       expect(lead.firstSource).toBe('chatbot');
       expect(mondayItemsByEmail(email)).toHaveLength(1);
     } finally {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { call, uniqueEmail } from '../support/api';
-import { createLead, leadById, mondayToken, pipedriveHeaders, postRaw, STANDARD_OLD, standardHeaders } from './signing';
+import { createLead, leadById, mondayStatusChange, mondayToken, pipedriveHeaders, postRaw, STANDARD_OLD, standardHeaders } from './signing';
 import { auditOf, auditTrail, type Receipt, recordCrmSync, saleFor, settled, trialNotifications } from './support';
 
 describe("Pipedrive webhooks (v2): a won deal marks its person's sale paid", () => {
@@ -77,28 +77,7 @@ describe('monday.com webhooks', () => {
   it('moves the lead named by the item to the status its label maps to (configured vocabulary)', async () => {
     const email = uniqueEmail('monday');
     const leadId = await createLead(email);
-    const body = JSON.stringify({
-      event: {
-        userId: 9603417,
-        originalTriggerUuid: null,
-        boardId: 1771812698,
-        groupId: 'topics',
-        pulseId: 1772099344,
-        pulseName: email,
-        columnId: 'status',
-        columnType: 'color',
-        columnTitle: 'Status',
-        value: { label: { index: 1, text: 'Working', style: { color: '#fdab3d', border: '#e99729', var_name: 'orange' }, is_done: false }, post_id: null },
-        previousValue: null,
-        changedAt: Date.now() / 1000,
-        isTopGroup: true,
-        app: 'monday',
-        type: 'update_column_value',
-        triggerTime: new Date().toISOString(),
-        subscriptionId: 73759690,
-        triggerUuid: crypto.randomUUID(),
-      },
-    });
+    const body = mondayStatusChange(1772099344, email, 'Working');
     const res = await postRaw('/api/v1/webhooks/monday', body, { authorization: await mondayToken({ aud: 'https://api.example.com/api/v1/webhooks/monday' }) });
     expect(res.status).toBe(200);
     const row = await settled(((await res.json()) as Receipt).id);

@@ -76,3 +76,29 @@ export async function leadById(id: string) {
     await close();
   }
 }
+
+/** monday.com's update_column_value webhook for a status label on item `pulseId`, as monday sends it. */
+export function mondayStatusChange(pulseId: number, pulseName: string, label: string): string {
+  return JSON.stringify({
+    event: {
+      userId: 9603417,
+      originalTriggerUuid: null,
+      boardId: 1771812698,
+      groupId: 'topics',
+      pulseId,
+      pulseName,
+      columnId: 'status',
+      columnType: 'color',
+      columnTitle: 'Status',
+      value: { label: { index: 1, text: label, style: { color: '#fdab3d', border: '#e99729', var_name: 'orange' }, is_done: false }, post_id: null },
+      previousValue: null,
+      changedAt: Date.now() / 1000,
+      isTopGroup: true,
+      app: 'monday',
+      type: 'update_column_value',
+      triggerTime: new Date().toISOString(),
+      subscriptionId: 73759690,
+      triggerUuid: crypto.randomUUID(),
+    },
+  });
+}

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { workspaces } from '../../src/db/schema';
 import { turnstilePassesFor } from '../roi/siteverify';
 import { call, database, postJson, uniqueEmail } from '../support/api';
+import { TEST_HOST } from '../support/host-week';
 import { server } from '../support/msw';
 import { asKey, configure, createWorkspace, keyWith, type TestWorkspace } from '../support/workspaces';
 
@@ -20,19 +21,7 @@ async function storedRow(id: string) {
   }
 }
 
-const host = {
-  id: 'ola',
-  name: 'Ola Nowak',
-  email: 'ola@brand-b.test',
-  time_zone: 'Europe/Warsaw',
-  working_hours: { mon: [['09:00', '17:00']], tue: [['09:00', '17:00']], wed: [['09:00', '17:00']], thu: [['09:00', '17:00']], fri: [['09:00', '17:00']] },
-  slot_minutes: 30,
-  buffer_before_minutes: 0,
-  buffer_after_minutes: 0,
-  min_notice_minutes: 60,
-  max_per_day: 8,
-  holidays: [],
-};
+const host = { ...TEST_HOST, id: 'ola', name: 'Ola Nowak', email: 'ola@brand-b.test', time_zone: 'Europe/Warsaw' };
 
 describe('per-workspace settings', () => {
   it('merges a change, checks it as the feature would, and refuses a broken value with field errors, storing nothing', async () => {

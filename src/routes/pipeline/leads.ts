@@ -11,7 +11,7 @@ import { leadAudit } from '../../services/pipeline/audit';
 import { applyChange } from '../../services/pipeline/change';
 import { editLeadContact } from '../../services/pipeline/manager-leads';
 import { LeadViewSchema, leadView } from '../leads/lead-view';
-import { IdParam, IfMatchHeader, NoteSchema, pipelineWriteErrors, VersionHeaders } from './schemas';
+import { IdParam, NoteSchema, pipelineWriteErrors, VersionHeaders, versionedWrite } from './schemas';
 import { AnalysisSchema, AuditEntrySchema, analysisView, auditView, SaleSchema, saleView } from './views';
 
 const LeadId = IdParam('Lead');
@@ -29,20 +29,12 @@ const stageRoute = defineRoute(
       '`transferred` or `lost` are refused with 409 naming the rule; `transferred` is reached only by POST …/transfer. Send the ' +
       "lead's ETag as If-Match: of two concurrent changes one wins, the other gets 412 (or 409 once the stage moved). Every change " +
       'and every refusal is in the audit log.',
-    request: {
-      params: LeadId,
-      headers: IfMatchHeader,
-      body: {
-        required: true,
-        content: {
-          'application/json': {
-            schema: z
-              .strictObject({ stage: z.enum(LEAD_STAGES).openapi({ description: 'The stage to move to.', example: 'contacted' }), note: NoteSchema })
-              .openapi('LeadStageChange'),
-          },
-        },
-      },
-    },
+    request: versionedWrite(
+      LeadId,
+      z
+        .strictObject({ stage: z.enum(LEAD_STAGES).openapi({ description: 'The stage to move to.', example: 'contacted' }), note: NoteSchema })
+        .openapi('LeadStageChange'),
+    ),
     responses: {
       200: { description: 'Moved.', headers: VersionHeaders, content: { 'application/json': { schema: LeadViewSchema } } },
       ...pipelineWriteErrors,
@@ -63,11 +55,7 @@ const transferRoute = defineRoute(
       'that failed. The gates are business rules: the score is advice, a manager decides, and nothing automatic ever transfers. A ' +
       'transfer creates the sale (stage new), pushes the stage to the CRMs (HubSpot lifecycle and lead status, a Pipedrive deal) and ' +
       'notifies sales.',
-    request: {
-      params: LeadId,
-      headers: IfMatchHeader,
-      body: { required: false, content: { 'application/json': { schema: z.strictObject({ note: NoteSchema }).openapi('Transfer') } } },
-    },
+    request: versionedWrite(LeadId, z.strictObject({ note: NoteSchema }).openapi('Transfer'), false),
     responses: {
       201: {
         description: 'Transferred: the lead and its new sale.',
@@ -125,26 +113,18 @@ const contactRoute = defineRoute(
     tags: ['Pipeline (admin)'],
     summary: "Edit a lead's contact data",
     description: 'Fields given are set (null clears); with If-Match. The audit log names the fields changed; the CRMs are updated.',
-    request: {
-      params: LeadId,
-      headers: IfMatchHeader,
-      body: {
-        required: true,
-        content: {
-          'application/json': {
-            schema: z
-              .strictObject({
-                name: singleLine(200).nullable().optional().openapi({ description: 'Full name.', example: 'Jane Doe' }),
-                company: singleLine(200).nullable().optional().openapi({ description: 'Company name.', example: 'Acme Inc.' }),
-                company_domain: DomainSchema.nullable().optional(),
-                phone: PhoneSchema.nullable().optional(),
-                business_domain: BusinessDomainSchema.nullable().optional(),
-              })
-              .openapi('ContactEdit'),
-          },
-        },
-      },
-    },
+    request: versionedWrite(
+      LeadId,
+      z
+        .strictObject({
+          name: singleLine(200).nullable().optional().openapi({ description: 'Full name.', example: 'Jane Doe' }),
+          company: singleLine(200).nullable().optional().openapi({ description: 'Company name.', example: 'Acme Inc.' }),
+          company_domain: DomainSchema.nullable().optional(),
+          phone: PhoneSchema.nullable().optional(),
+          business_domain: BusinessDomainSchema.nullable().optional(),
+        })
+        .openapi('ContactEdit'),
+    ),
     responses: {
       200: { description: 'The lead now.', headers: VersionHeaders, content: { 'application/json': { schema: LeadViewSchema } } },
       ...pipelineWriteErrors,

@@ -10,7 +10,7 @@ import { applyChange } from '../../services/pipeline/change';
 import { getSale, listSales, scoringAnalytics } from '../../services/read-leads';
 import { decodeCursor, encodeCursor, pageQuery } from '../cursor';
 import { LeadViewSchema, leadView } from '../leads/lead-view';
-import { IdParam, IfMatchHeader, NoteSchema, pipelineWriteErrors, VersionHeaders } from './schemas';
+import { IdParam, NoteSchema, pipelineWriteErrors, VersionHeaders, versionedWrite } from './schemas';
 import { AuditEntrySchema, auditView, SaleSchema, saleView } from './views';
 
 const SaleId = IdParam('Sale');
@@ -78,20 +78,12 @@ const stageRoute = defineRoute(
       "One step forward (new → kyc → agreement → paid), or to lost from any stage before paid. `paid` and `lost` are final (a CRM's " +
       '"won" may revive a lost deal, and the audit log says so). Send the sale\'s ETag as If-Match. A first payment unlocks the ' +
       'product trial (lead.trial_unlocked to the product).',
-    request: {
-      params: SaleId,
-      headers: IfMatchHeader,
-      body: {
-        required: true,
-        content: {
-          'application/json': {
-            schema: z
-              .strictObject({ stage: z.enum(SALE_STAGES).openapi({ description: 'The stage to move to.', example: 'kyc' }), note: NoteSchema })
-              .openapi('SaleStageChange'),
-          },
-        },
-      },
-    },
+    request: versionedWrite(
+      SaleId,
+      z
+        .strictObject({ stage: z.enum(SALE_STAGES).openapi({ description: 'The stage to move to.', example: 'kyc' }), note: NoteSchema })
+        .openapi('SaleStageChange'),
+    ),
     responses: { 200: { description: 'Moved.', headers: VersionHeaders, content: { 'application/json': { schema: SaleSchema } } }, ...pipelineWriteErrors },
   },
 );

@@ -28,3 +28,8 @@ export const pipelineWriteErrors = {
   412: problemResponseDoc('If-Match does not match: the lead or sale changed since you read it (`version` is the current one).'),
   428: problemResponseDoc('If-Match is missing.'),
 } as const;
+
+/** A write to a versioned record: its id in the path, If-Match, and a JSON body (required unless said otherwise). */
+export function versionedWrite<P extends z.ZodObject, B extends z.ZodType>(params: P, body: B, required = true) {
+  return { params, headers: IfMatchHeader, body: { required, content: { 'application/json': { schema: body } } } };
+}
