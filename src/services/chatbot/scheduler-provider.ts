@@ -52,9 +52,13 @@ export const schedulerProvider: BookingProvider = {
       return { ok: true, booking: meeting(booked.booking, booked.host.name) };
     } catch (err) {
       // The guard holds this very id: the same booking is being (or was just) made by a concurrent retry.
+      // Wait a little for it (it takes the slot in well under a second) rather than refuse the retry.
       if (reasonOf(err) === 'active_demo_exists') {
-        const again = await findDemoBooking(ctx, input.bookingId).catch(() => null);
-        if (again) return repeated(again.booking, again.host.name);
+        for (let i = 0; i < 8; i++) {
+          const again = await findDemoBooking(ctx, input.bookingId).catch(() => null);
+          if (again) return repeated(again.booking, again.host.name);
+          await new Promise((r) => setTimeout(r, 250));
+        }
       }
       return refusal(err);
     }
