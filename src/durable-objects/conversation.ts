@@ -65,11 +65,13 @@ export class Conversation extends DurableObject<Env> {
    * a retried or repeated request announces the step under the same id (and the ledger takes it once).
    */
   async claimStep(step: string, eventId: string, ttlSeconds: number, now = Date.now()): Promise<{ eventId: string; first: boolean; state: ConversationState }> {
-    const current = await this.read(now);
-    const existing = current?.steps[step];
-    if (existing) return { eventId: existing, first: false, state: current };
-    const state = await this.update({ steps: { [step]: eventId } }, ttlSeconds, now);
-    return { eventId, first: true, state };
+    return this.ctx.blockConcurrencyWhile(async () => {
+      const current = await this.read(now);
+      const existing = current?.steps[step];
+      if (existing) return { eventId: existing, first: false, state: current };
+      const state = await this.update({ steps: { [step]: eventId } }, ttlSeconds, now);
+      return { eventId, first: true, state };
+    });
   }
 
   /**
@@ -77,11 +79,14 @@ export class Conversation extends DurableObject<Env> {
    * false for a redelivery of one already handled. The ids kept are the last UPDATES_KEPT.
    */
   async claimUpdate(updateId: number, ttlSeconds: number, now = Date.now()): Promise<boolean> {
-    const current = await this.read(now);
-    const seen = current?.updates ?? [];
-    if (seen.includes(updateId)) return false;
-    await this.update({ updates: [...seen, updateId].slice(-UPDATES_KEPT) }, ttlSeconds, now);
-    return true;
+    // Nothing else runs in this object until the claim is written: two copies arriving at once get one true.
+    return this.ctx.blockConcurrencyWhile(async () => {
+      const current = await this.read(now);
+      const seen = current?.updates ?? [];
+      if (seen.includes(updateId)) return false;
+      await this.update({ updates: [...seen, updateId].slice(-UPDATES_KEPT) }, ttlSeconds, now);
+      return true;
+    });
   }
 
   override async alarm(): Promise<void> {
